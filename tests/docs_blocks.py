@@ -1,0 +1,325 @@
+"""Find the Python blocks of a page and run them exactly as MkDocs renders them.
+
+MkDocs expands `--8<--` lines with pymdownx.snippets before it renders a fence,
+so this module expands them with the same preprocessor, configured from the
+same `mkdocs.yml`, and remembers where every expanded line came from. Code is
+compiled under the file and line it was written at, so a traceback points into
+`snippets/...py`, not into an anonymous string.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+import textwrap
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from pymdownx.snippets import SnippetMissingError
+from sybil import Document, Region
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS_YML = ROOT / "mkdocs.yml"
+
+# Any fence, at any indent (content tabs and admonitions indent by four).
+FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
+PYTHON_LANGS = {"python", "py"}
+# Spellings that look like Python but would not be run: refused, never ignored.
+PYTHONISH_RE = re.compile(r"^\{?\s*\.?(py\w*|ipython\w*)\b", re.IGNORECASE)
+SNIPPET_LINE_RE = re.compile(r"^[ \t]*;*-+8<-+")
+GPU_ONLY_RE = re.compile(r"^\s*<!--\s*gpu-only:\s*(?P<reason>.+?)\s*-->\s*$")
+EXPECTED_RE = re.compile(r"^\s*#>(?: |$)(?P<text>.*)$")
+
+
+class DocsBlockError(Exception):
+    """A page or block problem, reported with the file and line to fix."""
+
+
+@dataclass
+class Line:
+    text: str
+    path: Path  # where the line was written: the page, or a snippet file
+    lineno: int  # 1-based, in that file
+
+
+@dataclass
+class PythonBlock:
+    page: Path
+    lineno: int  # line of the opening fence on the page
+    info: str
+    lines: list[Line]
+    gpu_only: str | None = None  # the reason, when the block needs a GPU
+    includes: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return "\n".join(line.text for line in self.lines) + "\n"
+
+    @property
+    def expected_output(self) -> list[str]:
+        return [m["text"].rstrip() for line in self.lines if (m := EXPECTED_RE.match(line.text))]
+
+    @property
+    def where(self) -> str:
+        return f"{relative(self.page)}:{self.lineno}"
+
+
+def relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """mkdocs.yml may carry `!!python/name:` and `!ENV` tags; the snippet options do not."""
+
+
+_IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@cache
+def snippet_options(config_path: Path = MKDOCS_YML) -> dict:
+    """The pymdownx.snippets options exactly as mkdocs.yml gives them."""
+    config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_IgnoreTags)
+    for entry in config.get("markdown_extensions", []):
+        if isinstance(entry, dict) and "pymdownx.snippets" in entry:
+            options = dict(entry["pymdownx.snippets"] or {})
+            break
+    else:
+        raise DocsBlockError(f"{relative(config_path)}: pymdownx.snippets is not configured")
+    # MkDocs runs from the directory of mkdocs.yml; make the bases independent of the cwd.
+    bases = options.get("base_path", ["."])
+    bases = [bases] if isinstance(bases, str) else bases
+    options["base_path"] = [str((config_path.parent / b).resolve()) for b in bases]
+    return options
+
+
+def snippet_preprocessor(config_path: Path = MKDOCS_YML):
+    md = markdown.Markdown(
+        extensions=["pymdownx.snippets"],
+        extension_configs={"pymdownx.snippets": snippet_options(config_path)},
+    )
+    return md.preprocessors["snippet"]
+
+
+def _origins(expanded: list[str], snippet_file: Path | None, fallback: Line) -> list[Line]:
+    """Match expanded lines, in order, to the lines of the file they came from.
+
+    A section is a run of the file's lines with marker lines left out, so a
+    forward scan finds each line; anything it cannot place is attributed to the
+    `--8<--` line that pulled it in.
+    """
+    if snippet_file is None:
+        return [Line(text, fallback.path, fallback.lineno) for text in expanded]
+    file_lines = snippet_file.read_text(encoding="utf-8").split("\n")
+    out, cursor = [], 0
+    for text in expanded:
+        for j in range(cursor, len(file_lines)):
+            if file_lines[j] == text or (text.strip() and file_lines[j].strip() == text.strip()):
+                out.append(Line(text, snippet_file, j + 1))
+                cursor = j + 1
+                break
+        else:
+            out.append(Line(text, fallback.path, fallback.lineno))
+    return out
+
+
+def expand(lines: list[Line], preprocessor, where: str) -> tuple[list[Line], list[str]]:
+    """Expand `--8<--` lines the way pymdownx.snippets does, keeping each line's origin."""
+    out: list[Line] = []
+    includes: list[str] = []
+    for line in lines:
+        if not SNIPPET_LINE_RE.match(line.text):
+            out.append(line)
+            continue
+        try:
+            expanded = preprocessor.run([line.text])
+        except SnippetMissingError as exc:
+            raise DocsBlockError(f"{relative(line.path)}:{line.lineno}: {exc} (in the block at {where})") from None
+        target = re.search(r"""(["'])(?P<spec>.+?)\1""", line.text)
+        snippet_file = None
+        if target:
+            parsed = preprocessor.parse_snippet_target(target["spec"])
+            found = parsed and preprocessor.get_snippet_path(parsed["path"])
+            snippet_file = Path(found) if found else None
+            includes.append(target["spec"])
+        out.extend(_origins(expanded, snippet_file, line))
+    return out, includes
+
+
+def find_fences(text: str):
+    """Yield (start_offset, end_offset, fence_lineno, indent, info, body_lines) for every fence."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    i = 0
+    while i < len(lines):
+        m = FENCE_RE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        indent, fence = m["indent"], m["fence"]
+        j = i + 1
+        while j < len(lines):
+            close = FENCE_RE.match(lines[j])
+            if (
+                close
+                and not close["info"].strip()
+                and close["fence"][0] == fence[0]
+                and len(close["fence"]) >= len(fence)
+                and len(close["indent"]) <= len(indent) + 3
+            ):
+                break
+            j += 1
+        body = [line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[i + 1 : j]]
+        end = offsets[min(j + 1, len(lines))]
+        yield offsets[i], end, i + 1, indent, m["info"].strip(), body
+        i = j + 1
+
+
+def language(info: str) -> str:
+    word = info.split()[0] if info.split() else ""
+    return word.strip("{}").lstrip(".").lower()
+
+
+def parse_page(path: Path, text: str | None = None, config_path: Path = MKDOCS_YML) -> list[PythonBlock]:
+    """Every Python block of a page, snippets expanded. Raises DocsBlockError on a bad page."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if text is None else text
+    preprocessor = snippet_preprocessor(config_path)
+    page_lines = text.split("\n")
+    blocks = []
+    fenced = set()
+    for start, _end, lineno, _indent, info, body in find_fences(text):
+        fenced.update(range(lineno, lineno + len(body) + 2))
+        lang = language(info)
+        if lang not in PYTHON_LANGS:
+            if PYTHONISH_RE.match(info):
+                raise DocsBlockError(
+                    f"{relative(path)}:{lineno}: fence language {lang!r} would not be executed; use ```python"
+                )
+            continue
+        previous = next((line for line in reversed(page_lines[: lineno - 1]) if line.strip()), "")
+        gpu = GPU_ONLY_RE.match(previous)
+        raw = [Line(text_, path, lineno + 1 + k) for k, text_ in enumerate(body)]
+        lines, includes = expand(raw, preprocessor, f"{relative(path)}:{lineno}")
+        block = PythonBlock(path, lineno, info, lines, gpu["reason"] if gpu else None, includes)
+        block.start = start  # type: ignore[attr-defined]
+        blocks.append(block)
+    for k, line in enumerate(page_lines, start=1):
+        if k not in fenced and SNIPPET_LINE_RE.match(line) and "8<" in line:
+            raise DocsBlockError(
+                f"{relative(path)}:{k}: --8<-- outside a code fence would bring in text the tests never see; "
+                "include snippets inside a fence"
+            )
+    return blocks
+
+
+def compile_block(block: PythonBlock):
+    """Code objects for the block, each compiled under the file it was written in.
+
+    Consecutive top-level statements written in the same file, in order, form
+    one chunk; the chunk is laid out on its original line numbers so that
+    tracebacks and pytest-timeout dumps name the real file and line.
+    """
+    source = block.source
+    try:
+        tree = ast.parse(source, filename=block.where)
+    except SyntaxError as exc:
+        origin = block.lines[(exc.lineno or 1) - 1]
+        raise DocsBlockError(
+            f"{relative(origin.path)}:{origin.lineno}: SyntaxError: {exc.msg} (in the block at {block.where})"
+        ) from None
+    chunks: list[tuple[Path, list[Line]]] = []
+    for stmt in tree.body:
+        # A decorated definition starts at its first decorator, not at `def`.
+        start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+        lines = block.lines[start - 1 : stmt.end_lineno]
+        first = lines[0]
+        in_order = all(a.path == first.path and a.lineno < b.lineno for a, b in zip(lines, lines[1:]))
+        same_file = all(line.path == first.path for line in lines)
+        if chunks and same_file and in_order and chunks[-1][0] == first.path and chunks[-1][1][-1].lineno < first.lineno:
+            chunks[-1][1].extend(lines)
+        elif same_file and in_order:
+            chunks.append((first.path, list(lines)))
+        else:  # lines that do not map cleanly: compile under the page, at the block
+            chunks.append((block.page, [Line(line.text, block.page, block.lineno + 1 + i) for i, line in enumerate(lines)]))
+    # Comments and blank lines between statements are kept out of the chunks; that is fine,
+    # they do not execute.
+    for path, lines in chunks:
+        laid_out = [""] * lines[-1].lineno
+        for line in lines:
+            laid_out[line.lineno - 1] = line.text
+        yield compile("\n".join(laid_out) + "\n", str(path), "exec", dont_inherit=True)
+
+
+def innermost_docs_frame(tb) -> tuple[str, int] | None:
+    """The deepest traceback frame that lies in docs/ or snippets/."""
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        rel = relative(Path(filename))
+        if rel.startswith(("docs/", "snippets/")) or not Path(filename).is_absolute():
+            found = (rel, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def compare_output(block: PythonBlock, printed: str) -> None:
+    expected = block.expected_output
+    actual = [line.rstrip() for line in printed.rstrip("\n").split("\n")] if printed.strip() else []
+    if actual == expected:
+        return
+    if not expected:
+        raise DocsBlockError(
+            f"{block.where}: the block prints output the page does not show; add it under the print as "
+            f"'#> ...' lines:\n" + textwrap.indent("\n".join(actual), "    #> ")
+        )
+    diff = "\n".join(f"  - {e}" for e in expected) + "\n" + "\n".join(f"  + {a}" for a in actual)
+    raise DocsBlockError(f"{block.where}: printed output differs from the '#>' lines (- page, + run):\n{diff}")
+
+
+def evaluate(example) -> None:
+    block: PythonBlock = example.parsed
+    if block.gpu_only and __import__("docs_device").device_name() != "cuda":
+        pytest.skip(f"gpu-only: {block.gpu_only}")
+    namespace = example.namespace
+    namespace.setdefault("__name__", f"docs.{block.page.stem}")
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            for code in compile_block(block):
+                exec(code, namespace)
+    except DocsBlockError:
+        raise
+    except pytest.fail.Exception as exc:  # pytest-timeout's "Timeout >Ns" lands here
+        where = innermost_docs_frame(exc.__traceback__)
+        at = f"{where[0]}:{where[1]}" if where else block.where
+        raise pytest.fail.Exception(f"{at}: {exc.msg} (block at {block.where})", pytrace=False) from exc
+    except Exception as exc:
+        where = innermost_docs_frame(exc.__traceback__)
+        at = f"{where[0]}:{where[1]}" if where else block.where
+        raise DocsBlockError(
+            f"{at}: {type(exc).__name__}: {exc}\n  (block at {block.where}; printed before the error:"
+            f" {printed.getvalue().strip()[-500:]!r})"
+        ) from exc
+    compare_output(block, printed.getvalue())
+
+
+def parse_document(document: Document):
+    """Sybil parser: one Region per Python block of the page."""
+    try:
+        blocks = parse_page(Path(document.path), document.text)
+    except DocsBlockError as exc:
+        # Surface as a collection error that names the page and the line.
+        raise pytest.fail.Exception(str(exc), pytrace=False) from None
+    for block in blocks:
+        yield Region(block.start, block.start + 1, parsed=block, evaluator=evaluate)
