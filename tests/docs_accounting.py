@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
 from docs_blocks import ROOT, DocsBlockError, parse_page, relative
 
 DOCS = ROOT / "docs"
@@ -66,8 +67,10 @@ class BlockAccounting:
 
     def _whole_docs_run(self) -> bool:
         args = [Path(a.split("::")[0]).resolve() for a in self.config.args]
-        return not self.config.option.keyword and not self.config.option.markexpr and (
-            any(a in (ROOT, DOCS) for a in args) or not self.config.args
+        return (
+            not self.config.option.keyword
+            and not self.config.option.markexpr
+            and (any(a in (ROOT, DOCS) for a in args) or not self.config.args)
         )
 
     @pytest.hookimpl(tryfirst=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import itertools
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -244,14 +245,14 @@ def compile_block(block: PythonBlock):
         start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
         lines = block.lines[start - 1 : stmt.end_lineno]
         first = lines[0]
-        in_order = all(a.path == first.path and a.lineno < b.lineno for a, b in zip(lines, lines[1:]))
-        same_file = all(line.path == first.path for line in lines)
-        if chunks and same_file and in_order and chunks[-1][0] == first.path and chunks[-1][1][-1].lineno < first.lineno:
+        clean = all(a.path == first.path and a.lineno < b.lineno for a, b in itertools.pairwise(lines))
+        if clean and chunks and chunks[-1][0] == first.path and chunks[-1][1][-1].lineno < first.lineno:
             chunks[-1][1].extend(lines)
-        elif same_file and in_order:
+        elif clean:
             chunks.append((first.path, list(lines)))
-        else:  # lines that do not map cleanly: compile under the page, at the block
-            chunks.append((block.page, [Line(line.text, block.page, block.lineno + 1 + i) for i, line in enumerate(lines)]))
+        else:  # lines that do not map cleanly: compile under the page, at the block's own lines
+            offset = block.lineno + start
+            chunks.append((block.page, [Line(line.text, block.page, offset + i) for i, line in enumerate(lines)]))
     # Comments and blank lines between statements are kept out of the chunks; that is fine,
     # they do not execute.
     for path, lines in chunks:

@@ -23,7 +23,7 @@ Y = torch.tensor(price, dtype=torch.float32, device=device)[:, None]
 
 model = torch.nn.Linear(1, 1).to(device)
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-for step in range(200):
+for _ in range(200):
     optimizer.zero_grad()
     loss = torch.nn.functional.mse_loss(model(X), Y)
     loss.backward()
@@ -45,7 +45,7 @@ assert abs(slope - 0.2) < 0.005, slope
 raw = torch.nn.Linear(1, 1).to(device)
 optimizer = torch.optim.SGD(raw.parameters(), lr=0.1)
 X_raw = torch.tensor(size, dtype=torch.float32, device=device)[:, None]
-for step in range(20):
+for _ in range(20):
     optimizer.zero_grad()
     loss = torch.nn.functional.mse_loss(raw(X_raw), Y)
     loss.backward()

@@ -2,6 +2,8 @@
 
 from mlp_torch import device, torch_model, x_test  # trains the PyTorch model, as on the page
 
+# isort: split
+
 # --8<-- [start:copy]
 import keras
 import numpy as np

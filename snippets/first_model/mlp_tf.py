@@ -57,7 +57,7 @@ with tf.device(tf_device()):
         optimizer.apply_gradients(zip(grads, looped.trainable_variables))
         return loss
 
-    for epoch in range(20):
+    for _ in range(20):
         for xb, yb in batches:
             train_step(xb, yb)
     predicted = looped(x_test).numpy().argmax(axis=1)

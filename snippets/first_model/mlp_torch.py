@@ -34,7 +34,7 @@ def train(model: nn.Module, epochs: int = 20) -> float:
     loader = DataLoader(data, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0))
     loss_fn = nn.CrossEntropyLoss()  # takes logits: it applies log-softmax itself
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    for epoch in range(epochs):
+    for _ in range(epochs):
         total = 0.0
         for xb, yb in loader:
             xb, yb = xb.to(device), yb.to(device)

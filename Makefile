@@ -1,0 +1,62 @@
+# Two commands do everything on a fresh machine with Python 3.11:
+#   make serve   build .venv if needed, serve the site on http://127.0.0.1:8000
+#   make test    build .venv if needed, run the whole test suite
+# .venv is rebuilt from scratch whenever requirements.txt (or the checkout's path) changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements.sha256
+JOBS ?= 2
+PYTEST_ARGS ?=
+
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONHASHSEED := 0
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: help venv serve build test lint format clean
+
+help:
+	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
+	@echo "make test    run every test and every Python block of every page"
+	@echo "make build   strict static build into site/"
+	@echo "make lint    ruff check and format check"
+	@echo "make format  apply ruff's fixes and formatting"
+
+venv:
+	@want="$$(sha256sum requirements.txt | cut -d' ' -f1) $(CURDIR)"; \
+	if [ -x $(BIN)/python ] && $(BIN)/python -c pass 2>/dev/null && [ "$$(cat $(STAMP) 2>/dev/null)" = "$$want" ]; then \
+	  exit 0; \
+	fi; \
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (torch==2.13.0 and tensorflow-cpu==2.21.0 are pinned for it); set PYTHON=/path/to/python3.11")'; \
+	echo "==> building $(VENV) from requirements.txt"; \
+	rm -rf $(VENV); \
+	$(PYTHON) -m venv $(VENV); \
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt 2> >(grep -v 'is neither a file nor a directory' >&2); \
+	echo "$(CURDIR)/snippets" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/docs_snippets.pth"; \
+	echo "$$want" > $(STAMP); \
+	echo "==> $(VENV) ready"
+
+serve: venv
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: venv
+	$(BIN)/mkdocs build --strict --site-dir site
+
+test: venv
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check snippets scripts tests conftest.py
+	$(BIN)/python scripts/fmt.py --check snippets scripts tests conftest.py
+
+format: venv
+	$(BIN)/ruff check --fix snippets scripts tests conftest.py
+	$(BIN)/python scripts/fmt.py snippets scripts tests conftest.py
+
+clean:
+	rm -rf site .pytest_cache .ruff_cache
