@@ -72,10 +72,12 @@ class PythonBlock:
 
 
 def relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
+    """The path from the project root (the folder of the nearest mkdocs.yml), as messages show it."""
+    path = Path(path).resolve()
+    for parent in path.parents:
+        if (parent / "mkdocs.yml").is_file():
+            return str(path.relative_to(parent))
+    return str(path)
 
 
 class _IgnoreTags(yaml.SafeLoader):

@@ -1,0 +1,248 @@
+"""Bad input gets a clear error that names the file to fix.
+
+Each fault is planted in a temporary copy of the project (configuration, test
+plugin, pages and snippets), never in the real tree, and the message of the
+real tool that meets it (the Sybil plugin, pytest, mkdocs) is checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from docs_blocks import DocsBlockError, parse_page
+from tests_support import copy_project
+
+FAULTY_SNIPPET = '''\
+"""A snippet whose second section fails."""
+
+# --8<-- [start:ok]
+total = 1 + 1
+# --8<-- [end:ok]
+
+# --8<-- [start:boom]
+values = [1, 2, 3]
+assert sum(values) == 7, "planted failure"
+# --8<-- [end:boom]
+'''
+
+PAGES = {
+    "fault-snippet.md": """\
+        # Failing snippet
+
+        ```python
+        --8<-- "snippets/faults/boom.py:ok"
+        ```
+
+        ```python title="boom.py" hl_lines="2"
+        --8<-- "snippets/faults/boom.py:boom"
+        ```
+        """,
+    "fault-timeout.md": """\
+        # Hanging block
+
+        ```python
+        import time
+
+        time.sleep(60)
+        ```
+        """,
+    "fault-output.md": """\
+        # Output that disagrees with the page
+
+        ```python
+        print(round(2 / 3, 2))
+        #> 0.66
+        ```
+        """,
+    "fault-silent-print.md": """\
+        # A print the page does not show
+
+        ```python
+        print("hidden")
+        ```
+        """,
+    "fault-skip.md": """\
+        # A block that skips itself without a mark
+
+        ```python
+        import pytest
+
+        pytest.skip("not today")
+        ```
+        """,
+    "fault-gpu-only.md": """\
+        # A marked GPU-only block
+
+        <!-- gpu-only: needs a CUDA device to show pinned memory -->
+        ```python
+        raise RuntimeError("must not run on the CPU")
+        ```
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def faulty_run(tmp_path_factory):
+    """One pytest run over all the planted pages; each test reads its part of the result."""
+    project = copy_project(tmp_path_factory.mktemp("faulty"))
+    (project / "snippets" / "faults").mkdir()
+    (project / "snippets" / "faults" / "boom.py").write_text(FAULTY_SNIPPET)
+    for name, text in PAGES.items():
+        (project / "docs" / name).write_text(textwrap.dedent(text))
+    report = project / "blocks.json"
+    env = {**os.environ, "DOCS_BLOCKS_REPORT": str(report), "DOCS_DEVICE": "cpu"}
+    pages = [f"docs/{name}" for name in PAGES]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:xdist", "--timeout=3", "-o", "addopts=", *pages],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done, json.loads(report.read_text())
+
+
+def test_failing_block_in_snippet_names_snippet_file_and_line(faulty_run):
+    done, _ = faulty_run
+    assert done.returncode == 1
+    # the assert is on line 9 of the snippet file, and the page block is at line 7
+    assert "snippets/faults/boom.py:9: AssertionError: planted failure" in done.stdout
+    assert "block at docs/fault-snippet.md:7" in done.stdout
+
+
+def test_fence_with_attributes_is_executed(faulty_run):
+    _, report = faulty_run
+    # title= and hl_lines= did not hide the block: it ran, and failed.
+    assert report["pages"]["docs/fault-snippet.md"]["failed"] == 1
+
+
+def test_hanging_block_times_out_with_its_location(faulty_run):
+    done, _ = faulty_run
+    # line 6 is the time.sleep call the block was stuck in; line 3 is the block's fence
+    expected = "docs/fault-timeout.md:6: Timeout (>3.0s) from pytest-timeout. (block at docs/fault-timeout.md:3)"
+    assert expected in done.stdout
+
+
+def test_printed_output_is_compared(faulty_run):
+    done, _ = faulty_run
+    assert "docs/fault-output.md:3: printed output differs from the '#>' lines" in done.stdout
+    assert "- 0.66" in done.stdout
+    assert "+ 0.67" in done.stdout
+
+
+def test_print_without_expected_output_fails(faulty_run):
+    done, _ = faulty_run
+    assert "docs/fault-silent-print.md:3: the block prints output the page does not show" in done.stdout
+
+
+def test_unmarked_skip_is_unaccounted(faulty_run):
+    done, report = faulty_run
+    assert "UNACCOUNTED docs/fault-skip.md:3: skipped without a gpu-only mark" in done.stdout
+    assert any("fault-skip.md:3" in problem for problem in report["problems"])
+
+
+def test_gpu_only_block_skips_on_cpu_with_reason(faulty_run):
+    done, report = faulty_run
+    row = report["pages"]["docs/fault-gpu-only.md"]
+    assert row == {
+        "collected": 1,
+        "executed": 0,
+        "failed": 0,
+        "skipped": 1,
+        "not run": 0,
+        "skips": [{"line": 4, "reason": "Skipped: gpu-only: needs a CUDA device to show pinned memory"}],
+    }
+    assert not any("fault-gpu-only" in problem for problem in report["problems"])
+    assert "line 4: Skipped: gpu-only: needs a CUDA device to show pinned memory" in done.stdout
+
+
+def test_report_counts_every_block(faulty_run):
+    _, report = faulty_run
+    assert {page: row["collected"] for page, row in report["pages"].items()} == {
+        f"docs/{name}": (2 if name == "fault-snippet.md" else 1) for name in PAGES
+    }
+
+
+def plant_page(tmp_path: Path, body: str) -> tuple[Path, Path]:
+    project = copy_project(tmp_path)
+    page = project / "docs" / "planted.md"
+    page.write_text(textwrap.dedent(body))
+    return project, page
+
+
+def test_missing_snippet_file_names_page_and_path(tmp_path):
+    project, page = plant_page(tmp_path, '# x\n\nText.\n\n```python\n--8<-- "snippets/nowhere/gone.py:fit"\n```\n')
+    with pytest.raises(DocsBlockError) as caught:
+        parse_page(page, config_path=project / "mkdocs.yml")
+    message = str(caught.value)
+    assert message.startswith("docs/planted.md:6: Snippet at path 'snippets/nowhere/gone.py' could not be found")
+
+
+def test_missing_snippet_section_names_page_and_section(tmp_path):
+    project, page = plant_page(
+        tmp_path, '# x\n\n```python\n--8<-- "snippets/first_model/linear_torch.py:no-such-section"\n```\n'
+    )
+    with pytest.raises(DocsBlockError) as caught:
+        parse_page(page, config_path=project / "mkdocs.yml")
+    assert str(caught.value).startswith("docs/planted.md:4: Snippet section 'no-such-section' could not be located")
+
+
+def test_include_outside_a_fence_is_refused(tmp_path):
+    project, page = plant_page(tmp_path, '# x\n\n--8<-- "snippets/first_model/linear_torch.py:data"\n')
+    with pytest.raises(DocsBlockError, match=r"docs/planted\.md:3: --8<-- outside a code fence"):
+        parse_page(page, config_path=project / "mkdocs.yml")
+
+
+def test_python_lookalike_fence_is_refused(tmp_path):
+    project, page = plant_page(tmp_path, "# x\n\n```pycon\n>>> 1 + 1\n2\n```\n")
+    with pytest.raises(DocsBlockError, match=r"docs/planted\.md:3: fence language 'pycon' would not be executed"):
+        parse_page(page, config_path=project / "mkdocs.yml")
+
+
+def mkdocs_build(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def broken_links_build(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("links"))
+    page = project / "docs" / "first-model.md"
+    broken = "See [a missing page](no-such-page.md) and [a bad anchor](index.md#no-such-heading)."
+    page.write_text(page.read_text() + f"\n\n{broken}\n")
+    return mkdocs_build(project)
+
+
+def test_broken_internal_link_fails_the_build(broken_links_build):
+    assert broken_links_build.returncode != 0
+    assert re.search(r"first-model\.md.*no-such-page\.md.*not found", broken_links_build.stderr)
+
+
+def test_broken_anchor_fails_the_build(broken_links_build):
+    assert broken_links_build.returncode != 0
+    assert re.search(r"first-model\.md.*index\.md#no-such-heading.*no-such-heading", broken_links_build.stderr)
+
+
+def test_missing_snippet_fails_the_build(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "snippets" / "first_model" / "mlp_parity.py").unlink()
+    done = mkdocs_build(project)
+    assert done.returncode != 0
+    assert "Snippet at path 'snippets/first_model/mlp_parity.py' could not be found" in done.stderr + done.stdout
