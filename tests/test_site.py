@@ -1,0 +1,89 @@
+"""The strict build as readers get it: offline, versions read at build time, snippets expanded."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests_support import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import mkdocs_hooks
+
+# Tags and attributes that make a browser fetch something.
+RESOURCE_RE = re.compile(
+    r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*?\bsrc=\"(?P<src>[^\"]+)\""
+    r"|<link\b(?=[^>]*\brel=\"(?:stylesheet|icon|preload|modulepreload|prefetch|manifest)\")[^>]*?\bhref=\"(?P<href>[^\"]+)\""
+)
+CSS_URL_RE = re.compile(r"url\((['\"]?)(?P<url>[^)'\"]+)\1\)|@import\s+['\"](?P<imp>[^'\"]+)['\"]")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def external(url: str) -> bool:
+    return url.startswith(("http://", "https://", "//")) and not url.startswith(
+        ("http://127.0.0.1", "http://localhost")
+    )
+
+
+def test_pages_request_nothing_from_other_hosts(site):
+    offenders = []
+    for page in site.rglob("*.html"):
+        for m in RESOURCE_RE.finditer(page.read_text(encoding="utf-8")):
+            url = m["src"] or m["href"]
+            if external(url):
+                offenders.append(f"{page.relative_to(site)}: {url}")
+    for sheet in site.rglob("*.css"):
+        for m in CSS_URL_RE.finditer(sheet.read_text(encoding="utf-8")):
+            url = m["url"] or m["imp"]
+            if external(url):
+                offenders.append(f"{sheet.relative_to(site)}: {url}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_index_shows_the_installed_versions(site):
+    text = html.unescape(re.sub(r"<[^>]+>", " ", (site / "index.html").read_text(encoding="utf-8")))
+    versions = mkdocs_hooks.installed_versions()
+    assert {"python", "torch", "keras", "numpy"} <= set(versions)
+    for name, version in versions.items():
+        assert re.search(rf"\b{re.escape(name)}\s+{re.escape(version)}\b", text), (name, version)
+
+
+def test_snippets_are_expanded_and_tabs_linked(site):
+    page = (site / "first-model" / "index.html").read_text(encoding="utf-8")
+    assert "--8&lt;--" not in page
+    assert "--8<--" not in page
+    assert "torch.optim.SGD" in html.unescape(re.sub(r"<[^>]+>", "", page))
+    config = json.loads(html.unescape(re.search(r'id="__config"[^>]*>(.*?)</script>', page, re.S)[1]))
+    assert "content.tabs.link" in config["features"]
+    labels = re.findall(r'<label for="__tabbed_\d+_\d+">([^<]*)</label>', page)
+    assert labels
+    assert set(labels) == {"PyTorch", "TensorFlow"}
+
+
+def test_hook_replaces_only_its_marker():
+    assert mkdocs_hooks.on_page_markdown("no marker here") == "no marker here"
+    rendered = mkdocs_hooks.on_page_markdown(f"before\n{mkdocs_hooks.MARKER}\nafter")
+    assert rendered.startswith("before\n| package | version |")
+    assert rendered.endswith("after")
