@@ -1,14 +1,16 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make serve   build .venv if needed, serve the site on http://127.0.0.1:8000
 #   make test    build .venv if needed, run the whole test suite
-# .venv is rebuilt from scratch whenever requirements.txt (or the checkout's path) changes.
+# .venv is rebuilt from scratch whenever the requirements file (or the checkout's path) changes.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+# The GPU runner sets REQUIREMENTS=requirements-gpu.txt (CUDA builds of both frameworks).
+REQUIREMENTS ?= requirements.txt
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements.sha256
 JOBS ?= 2
@@ -28,15 +30,15 @@ help:
 	@echo "make format  apply ruff's fixes and formatting"
 
 venv:
-	@want="$$(sha256sum requirements.txt | cut -d' ' -f1) $(CURDIR)"; \
+	@want="$$(sha256sum $(REQUIREMENTS) | cut -d' ' -f1) $(REQUIREMENTS) $(CURDIR)"; \
 	if [ -x $(BIN)/python ] && $(BIN)/python -c pass 2>/dev/null && [ "$$(cat $(STAMP) 2>/dev/null)" = "$$want" ]; then \
 	  exit 0; \
 	fi; \
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (torch==2.13.0 and tensorflow-cpu==2.21.0 are pinned for it); set PYTHON=/path/to/python3.11")'; \
-	echo "==> building $(VENV) from requirements.txt"; \
+	echo "==> building $(VENV) from $(REQUIREMENTS)"; \
 	rm -rf $(VENV); \
 	$(PYTHON) -m venv $(VENV); \
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt 2> >(grep -v 'is neither a file nor a directory' >&2); \
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r $(REQUIREMENTS) 2> >(grep -v 'is neither a file nor a directory' >&2); \
 	echo "$(CURDIR)/snippets" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/docs_snippets.pth"; \
 	echo "$$want" > $(STAMP); \
 	echo "==> $(VENV) ready"
