@@ -269,9 +269,10 @@ def innermost_docs_frame(tb) -> tuple[str, int] | None:
     found = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        rel = relative(Path(filename))
-        if rel.startswith(("docs/", "snippets/")) or not Path(filename).is_absolute():
-            found = (rel, tb.tb_lineno)
+        if Path(filename).is_absolute():
+            rel = relative(Path(filename))
+            if rel.startswith(("docs/", "snippets/")):
+                found = (rel, tb.tb_lineno)
         tb = tb.tb_next
     return found
 
