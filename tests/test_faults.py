@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from docs_blocks import DocsBlockError, parse_page
-from tests_support import copy_project
+from tests_support import copy_project, mkdocs_build
 
 FAULTY_SNIPPET = '''\
 """A snippet whose second section fails."""
@@ -209,25 +209,13 @@ def test_python_lookalike_fence_is_refused(tmp_path):
         parse_page(page, config_path=project / "mkdocs.yml")
 
 
-def mkdocs_build(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def broken_links_build(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("links"))
     page = project / "docs" / "first-model.md"
     broken = "See [a missing page](no-such-page.md) and [a bad anchor](index.md#no-such-heading)."
     page.write_text(page.read_text() + f"\n\n{broken}\n")
-    return mkdocs_build(project)
+    return mkdocs_build(project, project / "site")
 
 
 def test_broken_internal_link_fails_the_build(broken_links_build):
@@ -243,6 +231,6 @@ def test_broken_anchor_fails_the_build(broken_links_build):
 def test_missing_snippet_fails_the_build(tmp_path):
     project = copy_project(tmp_path)
     (project / "snippets" / "first_model" / "mlp_parity.py").unlink()
-    done = mkdocs_build(project)
+    done = mkdocs_build(project, project / "site")
     assert done.returncode != 0
     assert "Snippet at path 'snippets/first_model/mlp_parity.py' could not be found" in done.stderr + done.stdout

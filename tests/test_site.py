@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests_support import ROOT
+from tests_support import ROOT, mkdocs_build
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import mkdocs_hooks
@@ -28,15 +26,7 @@ CSS_URL_RE = re.compile(r"url\((['\"]?)(?P<url>[^)'\"]+)\1\)|@import\s+['\"](?P<
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = mkdocs_build(ROOT, out)
     assert done.returncode == 0, done.stderr
     return out
 
