@@ -1,0 +1,50 @@
+"""One data-dependent function in TensorFlow, run eagerly, traced, compiled with XLA, and exported."""
+
+# --8<-- [start:modes]
+import tempfile
+
+import numpy as np
+import tensorflow as tf
+
+from docs_device import tf_device
+
+
+def scale_or_shift_tf(x):
+    if tf.reduce_sum(x) > 0:  # eager: Python `if`; traced: AutoGraph turns it into a graph `If`
+        return x * 2
+    return x - 1
+
+
+traced_sos = tf.function(scale_or_shift_tf)
+xla_sos = tf.function(scale_or_shift_tf, jit_compile=True)
+
+
+class ScaleOrShiftModule(tf.Module):
+    @tf.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])
+    def __call__(self, x):
+        return scale_or_shift_tf(x)
+
+
+with tempfile.TemporaryDirectory() as export_dir, tf.device(tf_device()):
+    # Exported: a SavedModel holds the graph for any length, and loads without this Python code.
+    tf.saved_model.save(ScaleOrShiftModule(), export_dir)
+    reloaded_tf = tf.saved_model.load(export_dir)
+
+    modes_tf = {"traced": traced_sos, "XLA": xla_sos, "saved and loaded": reloaded_tf}
+    for values in ([1.0, 2.0, 3.0], [-1.0, -2.0], [-3.0, 1.0, 1.0, 1.0, 1.0, 1.0]):
+        x_tf = tf.constant(values)
+        eager_result_tf = scale_or_shift_tf(x_tf)
+        for mode in modes_tf.values():
+            np.testing.assert_array_equal(mode(x_tf).numpy(), eager_result_tf.numpy())
+        print(f"{values} -> {eager_result_tf.numpy().tolist()}")
+#> [1.0, 2.0, 3.0] -> [2.0, 4.0, 6.0]
+#> [-1.0, -2.0] -> [-2.0, -3.0]
+#> [-3.0, 1.0, 1.0, 1.0, 1.0, 1.0] -> [-6.0, 2.0, 2.0, 2.0, 2.0, 2.0]
+
+signature = reloaded_tf.signatures["serving_default"].structured_input_signature[1]["x"]
+print(f"exported for shape {signature.shape}, {signature.dtype.name}")
+#> exported for shape (None,), float32
+graph = traced_sos.get_concrete_function(tf.TensorSpec(shape=[None], dtype=tf.float32)).graph
+print(sorted({node.op for node in graph.as_graph_def().node} - {"Const", "Identity", "Placeholder"}))
+#> ['Greater', 'StatelessIf', 'Sum']
+# --8<-- [end:modes]

@@ -1,0 +1,35 @@
+"""The graph of one small function, read from TensorFlow's own representation: a GraphDef.
+
+scripts/draw_graphs.py runs this file and draws `tf_small_nodes` as docs/assets/graphs/small_tf.svg.
+"""
+
+# --8<-- [start:picture]
+import tensorflow as tf
+
+from docs_device import tf_device
+
+
+@tf.function
+def small_tf(x, w, b):
+    return tf.nn.relu(x @ w + b)
+
+
+with tf.device(tf_device()):
+    small_concrete = small_tf.get_concrete_function(
+        tf.TensorSpec([None, 3], tf.float32), tf.TensorSpec([3, 2], tf.float32), tf.TensorSpec([2], tf.float32)
+    )
+small_graph = small_concrete.graph
+tf_small_nodes = [  # (name, op, inputs, output shape) for every node of the GraphDef
+    (node.name, node.op, list(node.input), str(small_graph.get_operation_by_name(node.name).outputs[0].shape))
+    for node in small_graph.as_graph_def().node
+]
+for name, op, inputs, shape in tf_small_nodes:
+    print(f"{name:<9} {op:<12} {shape:<10} <- {', '.join(inputs)}")
+#> x         Placeholder  (None, 3)  <-
+#> w         Placeholder  (3, 2)     <-
+#> b         Placeholder  (2,)       <-
+#> matmul    MatMul       (None, 2)  <- x, w
+#> add       AddV2        (None, 2)  <- matmul, b
+#> Relu      Relu         (None, 2)  <- add
+#> Identity  Identity     (None, 2)  <- Relu
+# --8<-- [end:picture]
