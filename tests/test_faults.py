@@ -8,17 +8,14 @@ real tool that meets it (the Sybil plugin, pytest, mkdocs) is checked.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from docs_blocks import DocsBlockError, parse_page
-from tests_support import copy_project, mkdocs_build
+from tests_support import copy_project, mkdocs_build, run_python
 
 FAULTY_SNIPPET = '''\
 """A snippet whose second section fails."""
@@ -98,17 +95,10 @@ def faulty_run(tmp_path_factory):
     for name, text in PAGES.items():
         (project / "docs" / name).write_text(textwrap.dedent(text))
     report = project / "blocks.json"
-    env = {**os.environ, "DOCS_BLOCKS_REPORT": str(report), "DOCS_DEVICE": "cpu"}
+    env = {"DOCS_BLOCKS_REPORT": str(report), "DOCS_DEVICE": "cpu"}
     pages = [f"docs/{name}" for name in PAGES]
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:xdist", "--timeout=3", "-o", "addopts=", *pages],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    args = ["-m", "pytest", "-p", "no:xdist", "--timeout=3", "-o", "addopts=", *pages]
+    done = run_python(*args, cwd=project, env=env, timeout=120)
     return done, json.loads(report.read_text())
 
 

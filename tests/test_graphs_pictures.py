@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
-from tests_support import ROOT
+from tests_support import ROOT, run_python
 
 ASSETS = ROOT / "docs" / "assets" / "graphs"
 PAGE = ROOT / "docs" / "graphs.md"
 
 
 def test_committed_pictures_match_the_script(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "scripts/draw_graphs.py", "--out", str(tmp_path)],
-        cwd=ROOT,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-        capture_output=True,
-        text=True,
-        timeout=170,
-        check=False,
-    )
+    done = run_python("scripts/draw_graphs.py", "--out", str(tmp_path), env={"TF_CPP_MIN_LOG_LEVEL": "2"}, timeout=170)
     assert done.returncode == 0, done.stderr
     drawn = sorted(p.name for p in tmp_path.glob("*.svg"))
     committed = sorted(p.name for p in ASSETS.glob("*.svg"))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from pytest_examples import CodeExample, EvalExample
 
 from docs_blocks import ROOT, find_fences, language, parse_page, relative
+from tests_support import run_python
 
 PY_DIRS = ["snippets", "scripts", "tests", "conftest.py"]
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
@@ -19,17 +18,13 @@ TAB_RE = re.compile(r'^[ \t]*===\+?[ \t]+"(?P<label>[^"]*)"', re.M)
 PAGE_BLOCK_IGNORES = ["F401", "F811", "F821", "E402"]
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=False)
-
-
 def test_ruff_check():
-    done = run("-m", "ruff", "check", "--output-format", "concise", *PY_DIRS)
+    done = run_python("-m", "ruff", "check", "--output-format", "concise", *PY_DIRS)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_ruff_format():
-    done = run("scripts/fmt.py", "--check", *PY_DIRS)
+    done = run_python("scripts/fmt.py", "--check", *PY_DIRS)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 
 import pytest
 
-from tests_support import ROOT
+from tests_support import ROOT, run_python
 
 
 def requirement_lines(name: str) -> list[str]:
@@ -28,9 +26,7 @@ def test_every_requirement_is_pinned_exactly():
 
 
 def test_gpu_requirements_are_generated_from_the_cpu_set():
-    done = subprocess.run(
-        [sys.executable, "scripts/gpu_requirements.py", "--check"], cwd=ROOT, capture_output=True, text=True
-    )
+    done = run_python("scripts/gpu_requirements.py", "--check")
     assert done.returncode == 0, done.stderr
     gpu = requirement_lines("requirements-gpu.txt")
     assert any(line.startswith("tensorflow[and-cuda]==") for line in gpu)
@@ -38,15 +34,8 @@ def test_gpu_requirements_are_generated_from_the_cpu_set():
 
 
 def collect_with(device: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", "tests/test_setup_files.py"],
-        cwd=ROOT,
-        env={**os.environ, "DOCS_DEVICE": device},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    args = ["-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", "tests/test_setup_files.py"]
+    return run_python(*args, env={"DOCS_DEVICE": device}, timeout=120)
 
 
 def test_unknown_device_is_an_error():

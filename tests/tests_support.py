@@ -26,14 +26,21 @@ def copy_project(dest: Path) -> Path:
     return project
 
 
-def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """The strict build `make build` runs, for the project at `project`."""
+def run_python(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int = 300):
+    """Run this interpreter with `args`; the result carries stdout and stderr as text."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        [sys.executable, *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
+    )
+
+
+def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    """The strict build `make build` runs, for the project at `project`."""
+    return run_python(
+        "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), cwd=project, env={"NO_MKDOCS_2_WARNING": "1"}
     )
