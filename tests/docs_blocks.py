@@ -15,7 +15,7 @@ import io
 import itertools
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -56,7 +56,7 @@ class PythonBlock:
     info: str
     lines: list[Line]
     gpu_only: str | None = None  # the reason, when the block needs a GPU
-    includes: list[str] = field(default_factory=list)
+    start: int = 0  # offset of the opening fence in the page's text
 
     @property
     def source(self) -> str:
@@ -134,10 +134,9 @@ def _origins(expanded: list[str], snippet_file: Path | None, fallback: Line) -> 
     return out
 
 
-def expand(lines: list[Line], preprocessor, where: str) -> tuple[list[Line], list[str]]:
+def expand(lines: list[Line], preprocessor, where: str) -> list[Line]:
     """Expand `--8<--` lines the way pymdownx.snippets does, keeping each line's origin."""
     out: list[Line] = []
-    includes: list[str] = []
     for line in lines:
         if not SNIPPET_LINE_RE.match(line.text):
             out.append(line)
@@ -152,13 +151,12 @@ def expand(lines: list[Line], preprocessor, where: str) -> tuple[list[Line], lis
             parsed = preprocessor.parse_snippet_target(target["spec"])
             found = parsed and preprocessor.get_snippet_path(parsed["path"])
             snippet_file = Path(found) if found else None
-            includes.append(target["spec"])
         out.extend(_origins(expanded, snippet_file, line))
-    return out, includes
+    return out
 
 
 def find_fences(text: str):
-    """Yield (start_offset, end_offset, fence_lineno, indent, info, body_lines) for every fence."""
+    """Yield (start_offset, fence_lineno, info, body_lines) for every fence, at any indent."""
     lines = text.split("\n")
     offsets = [0]
     for line in lines:
@@ -183,8 +181,7 @@ def find_fences(text: str):
                 break
             j += 1
         body = [line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[i + 1 : j]]
-        end = offsets[min(j + 1, len(lines))]
-        yield offsets[i], end, i + 1, indent, m["info"].strip(), body
+        yield offsets[i], i + 1, m["info"].strip(), body
         i = j + 1
 
 
@@ -201,7 +198,7 @@ def parse_page(path: Path, text: str | None = None, config_path: Path = MKDOCS_Y
     page_lines = text.split("\n")
     blocks = []
     fenced = set()
-    for start, _end, lineno, _indent, info, body in find_fences(text):
+    for start, lineno, info, body in find_fences(text):
         fenced.update(range(lineno, lineno + len(body) + 2))
         lang = language(info)
         if lang not in PYTHON_LANGS:
@@ -213,10 +210,8 @@ def parse_page(path: Path, text: str | None = None, config_path: Path = MKDOCS_Y
         previous = next((line for line in reversed(page_lines[: lineno - 1]) if line.strip()), "")
         gpu = GPU_ONLY_RE.match(previous)
         raw = [Line(text_, path, lineno + 1 + k) for k, text_ in enumerate(body)]
-        lines, includes = expand(raw, preprocessor, f"{relative(path)}:{lineno}")
-        block = PythonBlock(path, lineno, info, lines, gpu["reason"] if gpu else None, includes)
-        block.start = start  # type: ignore[attr-defined]
-        blocks.append(block)
+        lines = expand(raw, preprocessor, f"{relative(path)}:{lineno}")
+        blocks.append(PythonBlock(path, lineno, info, lines, gpu["reason"] if gpu else None, start))
     for k, line in enumerate(page_lines, start=1):
         if k not in fenced and SNIPPET_LINE_RE.match(line) and "8<" in line:
             raise DocsBlockError(
