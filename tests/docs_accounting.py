@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from docs_blocks import ROOT, DocsBlockError, parse_page, relative
+from docs_device import device_name
 
 DOCS = ROOT / "docs"
 TAG = "docs_block"
@@ -77,6 +78,7 @@ class BlockAccounting:
     def pytest_sessionfinish(self, session):
         if hasattr(self.config, "workerinput") or not self.results:
             return
+        device = device_name()
         expected = pages_with_python()
         pages = set(expected) if self._whole_docs_run() else {page for page, _ in self.results}
         for page in sorted(pages):
@@ -87,7 +89,7 @@ class BlockAccounting:
                 row[entry["status"]] += 1
                 if entry["status"] == "skipped":
                     row["skips"].append({"line": line, "reason": entry["reason"]})
-                    if not (entry["gpu_only"] and os.environ.get("DOCS_DEVICE", "cpu") != "cuda"):
+                    if not (entry["gpu_only"] and device != "cuda"):
                         self.problems.append(f"{page}:{line}: skipped without a gpu-only mark: {entry['reason']}")
                 elif entry["status"] == "not run":
                     self.problems.append(f"{page}:{line}: Python block was never executed")
@@ -96,7 +98,7 @@ class BlockAccounting:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         target = os.environ.get("DOCS_BLOCKS_REPORT")
         if target:
-            report = {"device": os.environ.get("DOCS_DEVICE", "cpu"), "pages": self.table, "problems": self.problems}
+            report = {"device": device, "pages": self.table, "problems": self.problems}
             Path(target).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter):

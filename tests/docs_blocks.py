@@ -25,6 +25,8 @@ import yaml
 from pymdownx.snippets import SnippetMissingError
 from sybil import Document, Region
 
+from docs_device import device_name
+
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = ROOT / "mkdocs.yml"
 
@@ -64,11 +66,16 @@ class PythonBlock:
 
     @property
     def expected_output(self) -> list[str]:
-        return [m["text"].rstrip() for line in self.lines if (m := EXPECTED_RE.match(line.text))]
+        return expected_output(line.text for line in self.lines)
 
     @property
     def where(self) -> str:
         return f"{relative(self.page)}:{self.lineno}"
+
+
+def expected_output(lines) -> list[str]:
+    """The text of the `#> ...` lines, in order: what the code above them must print."""
+    return [m["text"].rstrip() for line in lines if (m := EXPECTED_RE.match(line))]
 
 
 def relative(path: Path) -> str:
@@ -259,15 +266,16 @@ def compile_block(block: PythonBlock):
         yield compile("\n".join(laid_out) + "\n", str(path), "exec", dont_inherit=True)
 
 
-def innermost_docs_frame(tb) -> tuple[str, int] | None:
-    """The deepest traceback frame that lies in docs/ or snippets/."""
-    found = None
+def failure_location(exc: BaseException, block: PythonBlock) -> str:
+    """`file:line` of the deepest traceback frame in docs/ or snippets/; the block itself if none."""
+    found = block.where
+    tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if Path(filename).is_absolute():
             rel = relative(Path(filename))
             if rel.startswith(("docs/", "snippets/")):
-                found = (rel, tb.tb_lineno)
+                found = f"{rel}:{tb.tb_lineno}"
         tb = tb.tb_next
     return found
 
@@ -288,7 +296,7 @@ def compare_output(block: PythonBlock, printed: str) -> None:
 
 def evaluate(example) -> None:
     block: PythonBlock = example.parsed
-    if block.gpu_only and __import__("docs_device").device_name() != "cuda":
+    if block.gpu_only and device_name() != "cuda":
         pytest.skip(f"gpu-only: {block.gpu_only}")
     namespace = example.namespace
     namespace.setdefault("__name__", f"docs.{block.page.stem}")
@@ -300,15 +308,13 @@ def evaluate(example) -> None:
     except DocsBlockError:
         raise
     except pytest.fail.Exception as exc:  # pytest-timeout's "Timeout >Ns" lands here
-        where = innermost_docs_frame(exc.__traceback__)
-        at = f"{where[0]}:{where[1]}" if where else block.where
+        at = failure_location(exc, block)
         raise pytest.fail.Exception(f"{at}: {exc.msg} (block at {block.where})", pytrace=False) from exc
     except Exception as exc:
-        where = innermost_docs_frame(exc.__traceback__)
-        at = f"{where[0]}:{where[1]}" if where else block.where
+        printed_tail = printed.getvalue().strip()[-500:]
         raise DocsBlockError(
-            f"{at}: {type(exc).__name__}: {exc}\n  (block at {block.where}; printed before the error:"
-            f" {printed.getvalue().strip()[-500:]!r})"
+            f"{failure_location(exc, block)}: {type(exc).__name__}: {exc}\n"
+            f"  (block at {block.where}; printed before the error: {printed_tail!r})"
         ) from exc
     compare_output(block, printed.getvalue())
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from docs_blocks import EXPECTED_RE
+from docs_blocks import expected_output
 from tests_support import ROOT
 
 SNIPPETS = sorted(p for p in (ROOT / "snippets").rglob("*.py") if p.parent != ROOT / "snippets")
@@ -23,7 +23,7 @@ def test_snippet_runs_alone(path, monkeypatch):
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         runpy.run_path(str(path), run_name="__main__")
-    expected = [m["text"].rstrip() for line in path.read_text().splitlines() if (m := EXPECTED_RE.match(line))]
+    expected = expected_output(path.read_text().splitlines())
     # A sibling it imports (mlp_parity imports mlp_torch) prints first; the file's own
     # prints come last.
     actual = [line.rstrip() for line in printed.getvalue().splitlines()]
