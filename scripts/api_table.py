@@ -1,0 +1,71 @@
+"""Write the API table of docs/interop.md from the rows in snippets/interop/equivalence.py.
+
+The table is rendered from the same list the tests run, so every row on the page has a
+test, and tests/test_api_equivalence.py fails when the page and the list disagree.
+
+Usage: python scripts/api_table.py        (rewrites the two generated regions of the page)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "docs" / "interop.md"
+for folder in (ROOT / "snippets", ROOT / "snippets" / "interop", ROOT / "scripts"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+import page_sections
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _number(value: float) -> str:
+    return "0" if value == 0 else f"{value:g}"
+
+
+def render_rows(rows) -> str:
+    lines = [
+        "| row | PyTorch | TensorFlow / Keras | [tolerance](#tolerances) | what to know |",
+        "|-----|---------|--------------------|-----------|--------------|",
+    ]
+    category = None
+    for row in rows:
+        if row.category != category:
+            category = row.category
+            lines.append(f"| **{category}** | | | | |")
+        lines.append(
+            f"| `test_row[{row.name}]` | `{_cell(row.torch_api)}` | `{_cell(row.tf_api)}` "
+            f"| {row.tol.name} | {_cell(row.note)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render_tolerances(tolerances) -> str:
+    lines = ["| tolerance | atol | rtol | why |", "|-----------|------|------|-----|"]
+    for tol in tolerances:
+        lines.append(f"| {tol.name} | {_number(tol.atol)} | {_number(tol.rtol)} | {_cell(tol.why)} |")
+    return "\n".join(lines) + "\n"
+
+
+def regions() -> dict[str, str]:
+    import equivalence
+
+    return {
+        "api-table": render_rows(equivalence.ROWS),
+        "api-tolerances": render_tolerances(equivalence.TOLERANCES),
+    }
+
+
+def main() -> int:
+    changed = page_sections.write(PAGE, regions())
+    print(f"{PAGE.relative_to(ROOT)}: {'rewritten' if changed else 'up to date'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
