@@ -1,0 +1,295 @@
+"""Measure every deployment route and the served model; write docs/data/deployment.json and the page's tables.
+
+    python scripts/deployment_table.py            # measure (a few minutes), then rewrite the page
+    python scripts/deployment_table.py --render   # rewrite the page from the committed JSON only
+
+Needs `snippets/` on sys.path (pytest's pythonpath, or PYTHONPATH=snippets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+import page_sections
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "docs" / "deployment.md"
+DATA = ROOT / "docs" / "data" / "deployment.json"
+SERVER_DIR = ROOT / "snippets" / "deployment"
+CLIENTS, LOAD_REQUESTS = 8, 400
+
+
+# --- the served model: a uvicorn process and a load generator (tests/test_serving.py uses both) ---
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(model_path, max_batch: int = 64, deadline_s: float = 60.0):
+    """A uvicorn process serving `model_path` on 127.0.0.1; yields its base URL and always stops it.
+
+    RuntimeError with the server's stderr if it exits or is not answering within `deadline_s`.
+    """
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "DEPLOY_MODEL": str(model_path), "DEPLOY_MAX_BATCH": str(max_batch)}
+    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(SERVER_DIR), "server:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    with tempfile.TemporaryFile("w+") as stderr:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            give_up = time.monotonic() + deadline_s
+            while True:
+                if process.poll() is not None:
+                    stderr.seek(0)
+                    raise RuntimeError(f"server exited with {process.returncode}:\n{stderr.read()[-3000:]}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
+                        break
+                if time.monotonic() > give_up:
+                    stderr.seek(0)
+                    raise RuntimeError(f"server not answering after {deadline_s:.0f} s:\n{stderr.read()[-3000:]}")
+                time.sleep(0.1)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def load_test(url: str, rows: np.ndarray, digits: np.ndarray, requests: int = LOAD_REQUESTS, clients: int = CLIENTS):
+    """`requests` one-image requests from `clients` threads; the answers, latencies and wall time."""
+    import httpx
+
+    latencies: list[float] = []
+    wrong: list[int] = []
+    counter = iter(range(requests))
+    lock = threading.Lock()
+
+    def client() -> None:
+        with httpx.Client(base_url=url, timeout=30.0) as session:
+            while True:
+                with lock:
+                    i = next(counter, None)
+                if i is None:
+                    return
+                k = i % len(rows)
+                start = time.perf_counter()
+                answer = session.post("/predict", json={"inputs": rows[k : k + 1].tolist()})
+                elapsed = time.perf_counter() - start
+                with lock:
+                    latencies.append(elapsed)
+                    if answer.status_code != 200 or answer.json()["digits"] != [int(digits[k])]:
+                        wrong.append(i)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start
+    return {"requests": len(latencies), "wrong": len(wrong), "wall_s": wall, "latencies_s": latencies}
+
+
+# --- measuring the routes ---
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
+
+
+def _median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def routes():
+    """(framework, route, artifact format, path, loader) for every route, after the page's checks pass."""
+    import torch
+    from deployment import export_tf as tfr
+    from deployment import export_torch as ptr
+
+    def load_ts(path):
+        module = torch.jit.load(str(path))
+        return lambda x: module(torch.from_numpy(x)).detach().numpy()
+
+    f = ptr.folder
+    return [
+        ("PyTorch", "torch.export", "`.pt2` (ExportedProgram)", f / "digits.pt2", ptr.load_pt2, ptr.torch_logits),
+        ("PyTorch", "AOTInductor", "`.pt2` (compiled package)", f / "digits_aoti.pt2", ptr.load_aoti, ptr.torch_logits),
+        ("PyTorch", "ONNX Runtime", "`.onnx`", ptr.torch_onnx, ptr.load_onnx, ptr.torch_logits),
+        ("PyTorch", "ExecuTorch (XNNPACK)", "`.pte`", f / "digits.pte", ptr.load_pte, ptr.torch_logits),
+        ("PyTorch", "TorchScript (legacy)", "`.pt` (TorchScript)", f / "digits.ts", load_ts, ptr.torch_logits),
+        ("TensorFlow", "SavedModel", "SavedModel folder", tfr.savedmodel, tfr.load_savedmodel, tfr.keras_logits),
+        ("TensorFlow", "LiteRT float", "`.tflite`", tfr.float_tflite, tfr.load_litert, tfr.keras_logits),
+        ("TensorFlow", "LiteRT int8 weights", "`.tflite`", tfr.int8_tflite, tfr.load_litert, None),
+        ("TensorFlow", "ONNX Runtime", "`.onnx` (tf2onnx)", tfr.tf_onnx, tfr.load_onnx, tfr.keras_logits),
+    ], ptr
+
+
+def measure() -> dict:
+    import warnings
+
+    import onnxruntime
+    import tensorflow as tf
+    import torch
+    from deployment.common import assert_parity
+
+    warnings.simplefilter("ignore", DeprecationWarning)
+    table, ptr = routes()
+    x1, x32 = ptr.x_test[:1], ptr.x_test[:32]
+    rows = []
+    for framework, route, fmt, path, loader, want in table:
+        load_s = _median_time(lambda loader=loader, path=path: loader(path), repeats=3)
+        run = loader(path)
+        if want is not None:  # the timed artifact is the checked one
+            assert_parity(route, run(ptr.x_test), want)
+        for _ in range(10):
+            run(x1), run(x32)
+        rows.append(
+            {
+                "framework": framework,
+                "route": route,
+                "format": fmt,
+                "size_bytes": _size(Path(path)),
+                "load_s": load_s,
+                "p50_batch1_s": _median_time(lambda run=run: run(x1), repeats=300),
+                "p50_batch32_s": _median_time(lambda run=run: run(x32), repeats=200),
+            }
+        )
+    digits = ptr.torch_logits.argmax(axis=1)
+    with running_server(ptr.torch_onnx) as url:
+        load_test(url, ptr.x_test, digits, requests=40)  # warm-up
+        result = load_test(url, ptr.x_test, digits)
+    assert result["wrong"] == 0, result["wrong"]
+    assert result["requests"] == LOAD_REQUESTS, result["requests"]
+    latencies = np.array(result["latencies_s"])
+    load = {
+        "model": "PyTorch ONNX (onnxruntime)",
+        "server": "FastAPI on uvicorn, 1 worker",
+        "clients": CLIENTS,
+        "requests": result["requests"],
+        "batch": 1,
+        "wrong": result["wrong"],
+        "throughput_rps": result["requests"] / result["wall_s"],
+        "p50_s": float(np.percentile(latencies, 50)),
+        "p99_s": float(np.percentile(latencies, 99)),
+    }
+    from importlib.metadata import version
+
+    import fastapi
+    import tf2onnx
+    import uvicorn
+
+    return {
+        "generated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": {"cpu": _cpu_name(), "cores": os.cpu_count(), "python": platform.python_version()},
+        "versions": {
+            "torch": torch.__version__,
+            "tensorflow": tf.__version__,
+            "onnxruntime": onnxruntime.__version__,
+            "executorch": version("executorch"),
+            "ai-edge-litert": version("ai-edge-litert"),
+            "tf2onnx": tf2onnx.__version__,
+            "fastapi": fastapi.__version__,
+            "uvicorn": uvicorn.__version__,
+        },
+        "routes": rows,
+        "load": load,
+    }
+
+
+def _cpu_name() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+# --- rendering ---
+
+
+def _size_text(n: int) -> str:
+    return f"{n / 1024:,.0f} KiB" if n < 1024**2 else f"{n / 1024**2:,.1f} MiB"
+
+
+def _time_text(s: float) -> str:
+    return f"{s * 1e6:,.0f} µs" if s < 1e-3 else f"{s * 1e3:,.1f} ms" if s < 1 else f"{s:,.2f} s"
+
+
+def render(data: dict) -> dict[str, str]:
+    lines = [
+        "| framework | route | artifact | size | load | p50, batch 1 | p50, batch 32 |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for r in data["routes"]:
+        lines.append(
+            f"| {r['framework']} | {r['route']} | {r['format']} | {_size_text(r['size_bytes'])} | "
+            f"{_time_text(r['load_s'])} | {_time_text(r['p50_batch1_s'])} | {_time_text(r['p50_batch32_s'])} |"
+        )
+    m, v = data["machine"], data["versions"]
+    lines += [
+        "",
+        f"Measured {data['generated']} on {m['cpu']} ({m['cores']} cores, shared), Python {m['python']}; "
+        + ", ".join(f"{name} {ver}" for name, ver in v.items())
+        + ". Load is the median of 3, each latency the median of 200 or 300 calls after 10 warm-up calls, "
+        "in one process on a shared machine: expect tens of percent of noise between runs.",
+    ]
+    load = data["load"]
+    load_lines = [
+        "| model | server | clients | requests | wrong answers | throughput | p50 latency | p99 latency |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+        f"| {load['model']} | {load['server']} | {load['clients']} | {load['requests']} | {load['wrong']} | "
+        f"{load['throughput_rps']:,.0f} requests/s | {_time_text(load['p50_s'])} | {_time_text(load['p99_s'])} |",
+    ]
+    return {"deployment-routes": "\n".join(lines), "deployment-load": "\n".join(load_lines)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--render", action="store_true", help="rewrite the page from the committed JSON only")
+    args = parser.parse_args(argv)
+    if args.render:
+        data = json.loads(DATA.read_text(encoding="utf-8"))
+    else:
+        data = measure()
+        DATA.parent.mkdir(parents=True, exist_ok=True)
+        DATA.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    changed = page_sections.write(PAGE, render(data))
+    print(f"{PAGE.relative_to(ROOT)}: {'rewritten' if changed else 'unchanged'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "snippets"))
+    sys.exit(main())
