@@ -1,0 +1,127 @@
+"""The use-case notebooks: a build hook that says when outputs are missing, and the metrics table.
+
+MkDocs hook: the published build executes every notebook under docs/use-cases/ (mkdocs-jupyter,
+`DOCS_EXECUTE_NOTEBOOKS=true`); a local build may skip that, and then each notebook page opens
+with a note saying its outputs are not shown.
+
+Script: `python scripts/notebook_hooks.py` runs each notebook as a plain script, records the
+metrics it writes and the CPU time it took in docs/use-cases/metrics.json, and rewrites the
+table in docs/use-cases/index.md from that file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+USE_CASES = ROOT / "docs" / "use-cases"
+METRICS_JSON = USE_CASES / "metrics.json"
+INDEX = USE_CASES / "index.md"
+REGION = "use-case-metrics"
+# Page order, and how each metric reads in the table.
+NOTEBOOKS = {
+    "vision": "Vision",
+    "text": "Text",
+    "reinforcement-learning": "Reinforcement learning",
+    "tabular": "Tabular",
+}
+ROWS = {
+    "vision": [("test accuracy", "torch_test_accuracy", "tf_test_accuracy", None)],
+    "text": [("test accuracy", "torch_test_accuracy", "tf_test_accuracy", "baseline_test_accuracy")],
+    "reinforcement-learning": [
+        ("episodes to a mean return of 195 over 40", "torch_episodes", "tf_episodes", None),
+        ("mean return, last 40 episodes", "torch_mean_return_last_40", "tf_mean_return_last_40", None),
+    ],
+    "tabular": [("test R²", "torch_test_r2", "tf_test_r2", "linear_test_r2")],
+}
+BASELINES = {"text": "TF-IDF + logistic regression", "tabular": "linear regression"}
+NOT_EXECUTED = (
+    '<div class="admonition warning"><p class="admonition-title">Outputs not shown</p>'
+    "<p>This copy of the site was built without executing the notebooks, so this page shows the code "
+    "but none of its printed results or charts. The published site is built with "
+    "<code>DOCS_EXECUTE_NOTEBOOKS=true</code>, which runs every notebook during the build.</p></div>"
+)
+
+
+def _executes(config) -> bool:
+    plugin = config["plugins"].get("mkdocs-jupyter")
+    return bool(plugin and plugin.config["execute"])
+
+
+def on_page_content(html: str, page, config, **_kwargs) -> str:
+    src = page.file.src_uri
+    if src.startswith("use-cases/") and src.endswith(".py") and not _executes(config):
+        return NOT_EXECUTED + html
+    return html
+
+
+def run_notebook(name: str, metrics_path: Path, timeout: int = 600) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run docs/use-cases/<name>.py as a script; the result, its wall seconds and its CPU seconds."""
+    env = {**os.environ, "MPLBACKEND": "Agg", "USE_CASE_METRICS": str(metrics_path), "PYTHONHASHSEED": "0"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(USE_CASES / f"{name}.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return done, wall, cpu
+
+
+def _value(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) and value < 1.5 else f"{value:g}"
+
+
+def metrics_table(data: dict) -> str:
+    lines = [
+        "| use case | metric | PyTorch | TensorFlow | baseline | CPU seconds |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, title in NOTEBOOKS.items():
+        entry = data[name]
+        metrics = entry["metrics"]
+        for i, (label, torch_key, tf_key, base_key) in enumerate(ROWS[name]):
+            base = f"{_value(metrics[base_key])} ({BASELINES[name]})" if base_key else "-"
+            link = f"[{title}]({name}.py)" if i == 0 else ""
+            cpu = f"{entry['cpu_seconds']:.0f}" if i == 0 else ""
+            lines.append(
+                f"| {link} | {label} | {_value(metrics[torch_key])} | {_value(metrics[tf_key])} | {base} | {cpu} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    # Imported here: as a MkDocs hook this file runs without scripts/ on the import path.
+    import page_sections
+
+    data = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in NOTEBOOKS:
+            path = Path(tmp) / f"{name}.json"
+            done, wall, cpu = run_notebook(name, path)
+            if done.returncode != 0:
+                print(f"docs/use-cases/{name}.py failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}", file=sys.stderr)
+                return 1
+            data[name] = {"metrics": json.loads(path.read_text()), "cpu_seconds": round(cpu, 1)}
+            print(f"{name}: {wall:.1f} s wall, {cpu:.1f} s CPU, {data[name]['metrics']}")
+    METRICS_JSON.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    page_sections.write(INDEX, {REGION: metrics_table(data)})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
