@@ -1,4 +1,4 @@
-"""The claims page: every claim has a verdict, and every piece of evidence exists in the built site."""
+"""The claims page and the decision guide: every verdict and recommendation links to evidence in the built site."""
 
 from __future__ import annotations
 
@@ -178,3 +178,46 @@ def test_a_link_to_a_missing_anchor_is_reported(site):
         "../graphs/#no-such-section: no anchor #no-such-section in graphs/index.html",
         "../nowhere/: no page nowhere/index.html",
     ]
+
+
+# The decision guide: every scenario has a recommendation, and every link in it resolves.
+
+SCENARIOS = [
+    "Research prototype",
+    "Production service on CPU",
+    "Mobile or edge",
+    "Large-scale distributed training",
+    "Teaching",
+    "An existing Keras codebase",
+    "An existing PyTorch codebase",
+    "Needing both",
+]
+
+
+def scenario_problems(text: str) -> list[str]:
+    """Scenarios missing from docs/choosing.md, or without a recommendation or a link to evidence."""
+    sections = dict(re.findall(r"^## ([^\n]+)\n(.*?)(?=^## |\Z)", text, re.M | re.S))
+    out = [f"{name}: no section" for name in SCENARIOS if name not in sections]
+    for name, body in sections.items():
+        if "**Recommendation:**" not in body:
+            out.append(f"{name}: no recommendation")
+        if not re.search(r"\]\((?!https?:)[^)]+\)", body):
+            out.append(f"{name}: no link to evidence on this site")
+    return out
+
+
+def test_every_scenario_has_a_recommendation_and_evidence():
+    assert scenario_problems((ROOT / "docs" / "choosing.md").read_text(encoding="utf-8")) == []
+
+
+def test_every_link_in_the_guide_resolves_in_the_built_site(site):
+    hrefs = [h for h in parse_html(site / "choosing" / "index.html").hrefs if not h.startswith(("#", "http"))]
+    assert len(hrefs) > len(SCENARIOS)
+    # Theme links (assets, other pages in the nav) resolve too; they are checked alongside.
+    assert unresolved(site, "/choosing/", hrefs) == []
+
+
+def test_a_scenario_without_evidence_is_reported():
+    text = "## Teaching\n\n**Recommendation:** either, because we like both.\n"
+    assert "Teaching: no link to evidence on this site" in scenario_problems(text)
+    assert "Mobile or edge: no section" in scenario_problems(text)

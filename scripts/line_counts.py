@@ -1,0 +1,84 @@
+"""Count the lines a reader writes for each everyday task on the Ecosystem page, and table them.
+
+    python scripts/line_counts.py          # rewrite docs/data/line_counts.json and the page's table
+    python scripts/line_counts.py --check  # exit 1 if either is out of date
+
+A counted line is a line of a snippet section that is not blank, not a comment and not an
+expected-output (`#>`) line. Formatting is fixed by the project's formatter, so a count
+cannot be shrunk by cramming statements onto one line without failing the lint.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import page_sections
+
+PAGE = ROOT / "docs" / "ecosystem.md"
+DATA = ROOT / "docs" / "data" / "line_counts.json"
+REGION = "line-counts"
+FILES = {"PyTorch": "snippets/ecosystem/tasks_torch.py", "TensorFlow (Keras)": "snippets/ecosystem/tasks_tf.py"}
+TASKS = {
+    "define": "define a model, its loss and optimiser",
+    "train": "train it for 10 epochs",
+    "evaluate": "evaluate accuracy on test data",
+    "save-load": "save and load it",
+    "custom-layer": "write a custom layer with a weight",
+}
+
+
+def section(text: str, name: str, where: str) -> list[str]:
+    """The lines between `# --8<-- [start:name]` and `# --8<-- [end:name]`; a clear error if absent."""
+    marker = re.escape(name)
+    found = re.findall(rf"^# --8<-- \[start:{marker}\]\n(.*?)^# --8<-- \[end:{marker}\]$", text, re.S | re.M)
+    if len(found) != 1:
+        raise ValueError(f"{where}: expected one section [start:{name}] ... [end:{name}], found {len(found)}")
+    return found[0].splitlines()
+
+
+def count_code_lines(lines: list[str]) -> int:
+    return sum(1 for line in lines if line.strip() and not line.strip().startswith("#"))
+
+
+def counts(root: Path = ROOT) -> dict[str, dict[str, int]]:
+    out = {}
+    for framework, rel in FILES.items():
+        text = (root / rel).read_text(encoding="utf-8")
+        out[framework] = {task: count_code_lines(section(text, task, rel)) for task in TASKS}
+    return out
+
+
+def table(data: dict[str, dict[str, int]]) -> str:
+    frameworks = list(FILES)
+    rows = ["| task | " + " | ".join(frameworks) + " |", "|---|" + "---:|" * len(frameworks)]
+    for task, label in TASKS.items():
+        rows.append(f"| {label} | " + " | ".join(str(data[f][task]) for f in frameworks) + " |")
+    rows.append("| **total** | " + " | ".join(f"**{sum(data[f].values())}**" for f in frameworks) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    data = counts()
+    committed = json.loads(DATA.read_text(encoding="utf-8")) if DATA.exists() else None
+    page_text = PAGE.read_text(encoding="utf-8")
+    if "--check" in argv:
+        stale = [str(p.relative_to(ROOT)) for p, ok in ((DATA, committed == data),) if not ok]
+        if page_sections.read(page_text, REGION) != table(data):
+            stale.append(str(PAGE.relative_to(ROOT)))
+        if stale:
+            print(f"out of date: {', '.join(stale)}; run python scripts/line_counts.py", file=sys.stderr)
+            return 1
+        return 0
+    DATA.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    page_sections.write(PAGE, {REGION: table(data)})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
