@@ -1,0 +1,1 @@
+"""The performance harness behind docs/performance.md: `python scripts/bench/run.py [--quick]`."""

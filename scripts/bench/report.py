@@ -1,0 +1,381 @@
+"""Tables and charts for docs/performance.md, from the results JSON and nothing else.
+
+Usage: python scripts/bench/report.py [--data FILE] [--page FILE] [--assets DIR] [--check]
+
+Writes the page's `<!-- generated:bench-* -->` regions and the SVG charts; --check writes nothing
+and exits 1 when the page or a chart is not what the JSON gives now.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent.parent
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))
+
+import page_sections
+
+ROOT = SCRIPTS.parent
+DATA = ROOT / "docs" / "data" / "bench.json"
+PAGE = ROOT / "docs" / "performance.md"
+ASSETS = ROOT / "docs" / "assets" / "performance"
+
+TORCH_MODES = ("eager", "compile")
+TF_MODES = ("eager", "function", "xla")
+MODE_COLUMNS = [("torch", m) for m in TORCH_MODES] + [("tf", m) for m in TF_MODES]
+MODE_LABEL = {
+    ("torch", "eager"): "PyTorch eager",
+    ("torch", "compile"): "torch.compile",
+    ("tf", "eager"): "TF eager",
+    ("tf", "function"): "tf.function",
+    ("tf", "xla"): "tf.function XLA",
+    ("numpy", "eager"): "NumPy",
+    ("tf", "fit_jit_auto"): "Keras fit, jit_compile auto",
+    ("tf", "fit_jit_false"): "Keras fit, jit_compile False",
+    ("tf", "loop"): "hand-written loop, tf.function step",
+}
+FRAMEWORK = {"numpy": "NumPy", "torch": "PyTorch", "tf": "TensorFlow"}
+GROUP_TITLES = {"M1": "M1 MLPs", "C1": "C1 CNN", "T1": "T1 transformer encoder", "L1": "L1 linear regression"}
+
+
+def ms(seconds: float) -> str:
+    value = seconds * 1e3
+    return f"{value:.3g}" if value < 1000 else f"{value:.0f}"
+
+
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.0f}%"
+
+
+def default_rows(results: dict) -> list[dict]:
+    """Rows of the main configurations: no cookbook change, the run's thread count and environment."""
+    return [r for r in results["rows"] if r["variant"] == "default" and r["config"].count(":") == 2]
+
+
+def row_key(r: dict) -> tuple:
+    return (r["model"], r["task"], r["batch"])
+
+
+def machine_region(res: dict) -> str:
+    m, v, s = res["machine"], res["versions"], res["settings"]
+    present = ", ".join(f for f, on in m["flags"].items() if on) or "none"
+    absent = ", ".join(f for f, on in m["flags"].items() if not on) or "none"
+    peak = m["computed_peak_gflops"]
+    lines = [
+        "| | |",
+        "|---|---|",
+        f"| CPU | {m['cpu_model']}, {m['logical_cpus']} logical CPUs used |",
+        f"| flags present | {present} |",
+        f"| flags absent | {absent} |",
+        f"| clock | {m['clock_mhz']:.0f} MHz, from {m['clock_source']} |" if m["clock_mhz"] else "| clock | unknown |",
+        f"| FLOPs per cycle per core (fp32) | {m['fma_units_assumed']} FMA units x "
+        f"{m['fp32_lanes']} lanes ({m['vector_unit']})"
+        f" x 2 = {m['flops_per_cycle']} |",
+        f"| computed peak | {peak:.1f} GFLOP/s |" if peak else "| computed peak | unknown |",
+        f"| measured peak (best fp32 GEMM) | {m['measured_peak_gflops']:.1f} GFLOP/s |",
+        f"| versions | Python {v['python']}, PyTorch {v['torch']}, TensorFlow {v['tensorflow']}, "
+        f"Keras {v['keras']}, NumPy {v['numpy']} |",
+        f"| threads | {s['threads']} intra-op, {s['interop_threads']} inter-op, in every worker |",
+        f"| samples per row | {s['rounds']} rounds x {s['samples']} samples, "
+        f"~{s['target_sample_s'] * 1e3:.0f} ms each |",
+        f"| device | {res['device']}; TF32 {s['tf32']} |",
+        f"| torch.compile backend | {s['torch_compile_backend']} |",
+        f"| run | {res['date']}, harness {res['harness_version']}, {res['total_s'] / 60:.1f} min"
+        + (", quick mode (not for comparison)" if res["quick"] else "")
+        + " |",
+    ]
+    return "\n".join(lines)
+
+
+def g0_region(res: dict) -> str:
+    m = res["machine"]
+    rows = sorted(
+        (r for r in res["rows"] if r["group"] == "G0"),
+        key=lambda r: (r["batch"], r["variant"], ["numpy", "torch", "tf"].index(r["framework"])),
+    )
+    out = [
+        "| n | dtype | library | GFLOP/s (median) | IQR, GFLOP/s | of measured peak | of computed peak |",
+        "|---:|---|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        flops = r["flops"] / 1e9
+        iqr = flops / r["q1"] - flops / r["q3"]
+        computed = r["gflops"] / m["computed_peak_gflops"] if m["computed_peak_gflops"] else None
+        dtype = "bf16" if r["variant"] == "bf16" else "fp32"
+        out.append(
+            f"| {r['batch']} | {dtype} | {FRAMEWORK[r['framework']]} | {r['gflops']:.1f} | {iqr:.1f} | "
+            f"{pct(r['gflops'] / m['measured_peak_gflops'])} | {pct(computed)} |"
+        )
+    if not m["bf16_hardware"]:
+        out.append("")
+        out.append("No bf16 GEMM rows: this CPU has neither `avx512_bf16` nor `amx_bf16`.")
+    return "\n".join(out)
+
+
+def group_region(res: dict, group: str) -> str:
+    rows = [r for r in default_rows(res) if r["group"] == group]
+    cells = {(row_key(r), r["framework"], r["mode"]): r for r in rows}
+    keys = sorted({row_key(r) for r in rows}, key=lambda k: (k[0], k[1] != "train", k[2]))
+    head = " | ".join(MODE_LABEL[c] for c in MODE_COLUMNS)
+    out = [
+        f"| model | step | batch | {head} | best PyTorch / best TF |",
+        "|---|---|---:|" + "---:|" * len(MODE_COLUMNS) + "---:|",
+    ]
+    for k in keys:
+        cols = []
+        for fw, mode in MODE_COLUMNS:
+            r = cells.get((k, fw, mode))
+            cols.append("" if r is None else f"{ms(r['median'])} ({ms(r['iqr'])})")
+        ratio = best_ratio(cells, k)
+        out.append(f"| {k[0]} | {k[1]} | {k[2]} | {' | '.join(cols)} | {ratio:.2f} |")
+    return "\n".join(out)
+
+
+def best(cells: dict, key: tuple, framework: str) -> dict:
+    return min((r for (k, fw, _), r in cells.items() if k == key and fw == framework), key=lambda r: r["median"])
+
+
+def best_ratio(cells: dict, key: tuple) -> float:
+    return best(cells, key, "torch")["median"] / best(cells, key, "tf")["median"]
+
+
+def first_call_region(res: dict) -> str:
+    rows = [r for r in default_rows(res) if r["task"] == "train" and r["group"] in GROUP_TITLES]
+    rows.sort(
+        key=lambda r: (
+            list(GROUP_TITLES).index(r["group"]),
+            r["model"],
+            MODE_COLUMNS.index((r["framework"], r["mode"])),
+        )
+    )
+    out = [
+        "| model | mode | first call, s | steady step, ms | peak RSS growth, MiB |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for r in rows:
+        rss = "n/a" if r["rss_growth_mib"] is None else f"{r['rss_growth_mib']:.0f}"
+        out.append(
+            f"| {r['model']} | {MODE_LABEL[(r['framework'], r['mode'])]} | {r['first_call_s']:.2f} | "
+            f"{ms(r['median'])} | {rss} |"
+        )
+    return "\n".join(out)
+
+
+def api_region(res: dict) -> str:
+    rows = [r for r in res["rows"] if r["group"] == "API"]
+    rows.sort(key=lambda r: ("fit_jit_auto", "fit_jit_false", "loop").index(r["mode"]))
+    batch = rows[0]["batch"] if rows else 0
+    out = [
+        f"| how mlp_small is trained (batch {batch}) | ms per step (median) | IQR, ms | first call, s |",
+        "|---|---:|---:|---:|",
+    ]
+    out += [
+        f"| {MODE_LABEL[('tf', r['mode'])]} | {ms(r['median'])} | {ms(r['iqr'])} | {r['first_call_s']:.2f} |"
+        for r in rows
+    ]
+    return "\n".join(out)
+
+
+def cookbook_pairs(res: dict) -> list[tuple[str, dict, dict]]:
+    """(tip, baseline row, changed row) for every cookbook tip the run measured."""
+    by_id = {r["id"]: r for r in res["rows"]}
+    pairs = []
+
+    def add(tip: str, base: str, changed: str) -> None:
+        if base in by_id and changed in by_id:
+            pairs.append((tip, by_id[base], by_id[changed]))
+
+    t, b_inf = res["settings"]["threads"], 1
+    big = 256 if not res["quick"] else 4
+    for fw, mode in (("torch", "eager"), ("tf", "function")):
+        for task in ("train", "infer"):
+            add(f"{FRAMEWORK[fw]}: {t} threads instead of 1", f"{fw}:M1:{mode}:threads1/mlp_wide/{task}/b{big}/default",
+                f"{fw}:M1:{mode}/mlp_wide/{task}/b{big}/default")  # fmt: skip
+    for task, batch in (("train", big), ("infer", big)):
+        add("PyTorch: bf16 autocast", f"torch:M1:eager/mlp_small/{task}/b{batch}/default",
+            f"torch:M1:eager/mlp_small/{task}/b{batch}/bf16_autocast")  # fmt: skip
+    for model, task, batch in (("mlp_wide", "train", big), ("cnn", "train", 64 if not res["quick"] else 4),
+                               ("transformer", "train", 16 if not res["quick"] else 4)):  # fmt: skip
+        group = {"mlp_wide": "M1", "cnn": "C1", "transformer": "T1"}[model]
+        add("PyTorch: torch.compile", f"torch:{group}:eager/{model}/{task}/b{batch}/default",
+            f"torch:{group}:compile/{model}/{task}/b{batch}/default")  # fmt: skip
+        add("TensorFlow: XLA (jit_compile=True)", f"tf:{group}:function/{model}/{task}/b{batch}/default",
+            f"tf:{group}:xla/{model}/{task}/b{batch}/default")  # fmt: skip
+    for batch in (b_inf, big):
+        add("PyTorch: inference_mode instead of no_grad", f"torch:M1:eager/mlp_small/infer/b{batch}/default",
+            f"torch:M1:eager/mlp_small/infer/b{batch}/inference_mode")  # fmt: skip
+    add("Keras: jit_compile auto instead of False", f"tf:API:fit_jit_false/mlp_small/train/b{big}/default",
+        f"tf:API:fit_jit_auto/mlp_small/train/b{big}/default")  # fmt: skip
+    for task in ("train", "infer"):
+        add("TensorFlow: oneDNN on instead of off", f"tf:M1:function:onednn0/mlp_wide/{task}/b{big}/default",
+            f"tf:M1:function:onednn1/mlp_wide/{task}/b{big}/default")  # fmt: skip
+    return pairs
+
+
+def cookbook_region(res: dict) -> str:
+    out = [
+        "| tip | row | before, ms | after, ms | speed-up (before / after) |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for tip, base, changed in cookbook_pairs(res):
+        what = f"{changed['model']} {changed['task']} b{changed['batch']}"
+        out.append(
+            f"| {tip} | {what} | {ms(base['median'])} | {ms(changed['median'])} | "
+            f"{base['median'] / changed['median']:.2f} |"
+        )
+    return "\n".join(out)
+
+
+def claims_region(res: dict) -> str:
+    rows = [r for r in default_rows(res) if r["group"] in GROUP_TITLES]
+    cells = {(row_key(r), r["framework"], r["mode"]): r for r in rows}
+    keys = sorted({row_key(r) for r in rows})
+    ratios = {k: best_ratio(cells, k) for k in keys}
+    train = [k for k in keys if k[1] == "train"]
+    infer = [k for k in keys if k[1] == "infer"]
+
+    def wins(ks):
+        torch_wins = sum(ratios[k] < 1 for k in ks)
+        return f"PyTorch's best mode is faster in {torch_wins} of {len(ks)}, TensorFlow's in {len(ks) - torch_wins}"
+
+    lo, hi = min(ratios.values()), max(ratios.values())
+    within = sum(0.9 <= r <= 1.1 for r in ratios.values())
+    return "\n".join(
+        [
+            f"- Training steps: {wins(train)}.",
+            f"- Inference calls: {wins(infer)}.",
+            f"- Best PyTorch time / best TensorFlow time ranges from {lo:.2f} to {hi:.2f} across the "
+            f"{len(ratios)} workload rows; {within} of the {len(ratios)} within 10% of parity.",
+        ]
+    )
+
+
+def regions(res: dict) -> dict[str, str]:
+    out = {
+        "bench-machine": machine_region(res),
+        "bench-g0": g0_region(res),
+        "bench-first-call": first_call_region(res),
+        "bench-api": api_region(res),
+        "bench-cookbook": cookbook_region(res),
+        "bench-claims": claims_region(res),
+    }
+    for group in GROUP_TITLES:
+        out[f"bench-{group.lower()}"] = group_region(res, group)
+    return out
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def charts(res: dict) -> dict[str, str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.hashsalt": "bench", "svg.fonttype": "none", "font.size": 9})
+    out = {}
+    m = res["machine"]
+    g0 = [r for r in res["rows"] if r["group"] == "G0"]
+    sizes = sorted({r["batch"] for r in g0})
+    libs = [("numpy", "default"), ("torch", "default"), ("tf", "default"), ("torch", "bf16"), ("tf", "bf16")]
+    libs = [lib for lib in libs if any((r["framework"], r["variant"]) == lib for r in g0)]
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    width = 0.8 / len(libs)
+    for i, (fw, variant) in enumerate(libs):
+        ys = [
+            next(r["gflops"] for r in g0 if (r["framework"], r["variant"], r["batch"]) == (fw, variant, n))
+            for n in sizes
+        ]
+        label = FRAMEWORK[fw] + (" bf16" if variant == "bf16" else "")
+        ax.bar([j + i * width for j in range(len(sizes))], ys, width, label=label)
+    if m["computed_peak_gflops"]:
+        ax.axhline(m["computed_peak_gflops"], color="black", linestyle="--", linewidth=1, label="computed peak")
+    ax.axhline(m["measured_peak_gflops"], color="grey", linestyle=":", linewidth=1, label="measured peak")
+    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(sizes))], [f"n = {n}" for n in sizes])
+    ax.set_ylabel("GFLOP/s (median)")
+    ax.set_title("G0: square fp32 matrix multiply")
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    out["g0.svg"] = _svg(fig)
+    plt.close(fig)
+
+    rows = [r for r in default_rows(res) if r["group"] in GROUP_TITLES]
+    keys = sorted({(r["group"], *row_key(r)) for r in rows}, key=lambda k: (list(GROUP_TITLES).index(k[0]), k[1:]))
+    fig, ax = plt.subplots(figsize=(6.4, 0.5 * len(keys) + 1.2))
+    height = 0.8 / len(MODE_COLUMNS)
+    for i, (fw, mode) in enumerate(MODE_COLUMNS):
+        ys, xs, lo, hi = [], [], [], []
+        for j, k in enumerate(keys):
+            r = next(
+                (r for r in rows if (r["group"], *row_key(r)) == k and (r["framework"], r["mode"]) == (fw, mode)), None
+            )
+            if r is not None:
+                ys.append(j + i * height)
+                xs.append(r["median"] * 1e3)
+                lo.append((r["median"] - r["q1"]) * 1e3)
+                hi.append((r["q3"] - r["median"]) * 1e3)
+        ax.barh(ys, xs, height, xerr=[lo, hi], label=MODE_LABEL[(fw, mode)], error_kw={"linewidth": 0.6})
+    ax.set_yticks([j + 0.4 - height / 2 for j in range(len(keys))], [f"{k[1]} {k[2]} b{k[3]}" for k in keys])
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("ms per step, median (bars: interquartile range); log scale")
+    ax.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
+    fig.tight_layout()
+    out["workloads.svg"] = _svg(fig)
+    plt.close(fig)
+
+    pairs = cookbook_pairs(res)
+    fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(pairs) + 1.2))
+    labels = [f"{tip}: {c['model']} {c['task']} b{c['batch']}" for tip, _, c in pairs]
+    speedups = [b["median"] / c["median"] for _, b, c in pairs]
+    ax.barh(range(len(pairs)), speedups, color=["tab:green" if s >= 1 else "tab:red" for s in speedups])
+    ax.axvline(1.0, color="black", linewidth=1)
+    ax.set_yticks(range(len(pairs)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("speed-up, before / after (right of 1: the tip helps)")
+    fig.tight_layout()
+    out["cookbook.svg"] = _svg(fig)
+    plt.close(fig)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--page", type=Path, default=PAGE)
+    parser.add_argument("--assets", type=Path, default=ASSETS)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    results = json.loads(args.data.read_text(encoding="utf-8"))
+    wanted_regions, wanted_charts = regions(results), charts(results)
+    if args.check:
+        text = args.page.read_text(encoding="utf-8")
+        stale = [n for n, body in wanted_regions.items() if page_sections.read(text, n) != body + "\n"]
+        stale += [
+            n
+            for n, svg in wanted_charts.items()
+            if not (args.assets / n).exists() or (args.assets / n).read_text() != svg
+        ]
+        if stale:
+            print(f"out of date with {args.data}: {stale}; run python scripts/bench/report.py", file=sys.stderr)
+            return 1
+        return 0
+    page_sections.write(args.page, wanted_regions)
+    args.assets.mkdir(parents=True, exist_ok=True)
+    for name, svg in wanted_charts.items():
+        (args.assets / name).write_text(svg, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
