@@ -185,7 +185,8 @@ def test_copy_button_leaves_output_lines_behind(driver, base, site, pages):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
-    page = next((p for p in pages if "docs-output" in (site / p / "index.html").read_text()), None)
+    # The class attribute, not the name: the hook's style sheet names the class on every page.
+    page = next((p for p in pages if 'class="docs-output"' in (site / p / "index.html").read_text()), None)
     assert page is not None, "no page has a code block with `#>` output lines"
     driver.get(base + page)
     # Headless chromium has no system clipboard to read back; clipboard.js copies with a `copy` event on a
