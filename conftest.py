@@ -22,3 +22,14 @@ def pytest_configure(config):
 
         if not torch.cuda.is_available():
             raise pytest.UsageError("DOCS_DEVICE=cuda, but there is no CUDA device here: refusing to run on the CPU")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The strict build of this checkout, made once per test process; tests that plant faults copy it first."""
+    from tests_support import ROOT, mkdocs_build
+
+    out = tmp_path_factory.mktemp("site")
+    done = mkdocs_build(ROOT, out)
+    assert done.returncode == 0, done.stderr
+    return out

@@ -13,7 +13,6 @@ import re
 import shutil
 import time
 from dataclasses import asdict
-from pathlib import Path
 
 import mkdocs_hooks
 import pytest
@@ -30,17 +29,7 @@ from browser_support import (
     weight_table,
 )
 
-from tests_support import ROOT, mkdocs_build
-
 SEARCH_TERMS = ["tf.function", "torch.compile"]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser-site")
-    done = mkdocs_build(ROOT, out)
-    assert done.returncode == 0, done.stderr
-    return out
 
 
 @pytest.fixture(scope="module")

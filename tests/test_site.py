@@ -6,11 +6,8 @@ import html
 import json
 import re
 import sys
-from pathlib import Path
 
-import pytest
-
-from tests_support import ROOT, mkdocs_build
+from tests_support import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import mkdocs_hooks
@@ -21,14 +18,6 @@ RESOURCE_RE = re.compile(
     r"|<link\b(?=[^>]*\brel=\"(?:stylesheet|icon|preload|modulepreload|prefetch|manifest)\")[^>]*?\bhref=\"(?P<href>[^\"]+)\""
 )
 CSS_URL_RE = re.compile(r"url\((['\"]?)(?P<url>[^)'\"]+)\1\)|@import\s+['\"](?P<imp>[^'\"]+)['\"]")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    done = mkdocs_build(ROOT, out)
-    assert done.returncode == 0, done.stderr
-    return out
 
 
 def external(url: str) -> bool:

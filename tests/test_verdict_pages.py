@@ -12,7 +12,7 @@ import claims_summary
 import pytest
 from claims_summary import VERDICTS, Claim, parse
 
-from tests_support import ROOT, mkdocs_build
+from tests_support import ROOT
 
 SHARED_CLAIMS = ROOT.parent / "shared" / "claims.md"
 # The ids of ../shared/claims.md when this checkout was made; the file itself is read when present.
@@ -105,14 +105,6 @@ def unresolved(site: Path, page_url: str, hrefs: list[str]) -> list[str]:
 @pytest.fixture(scope="module")
 def claims() -> list[Claim]:
     return parse((ROOT / "docs" / "claims.md").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    done = mkdocs_build(ROOT, out)
-    assert done.returncode == 0, done.stderr
-    return out
 
 
 def test_every_claim_has_one_verdict_and_evidence(claims):
