@@ -1,4 +1,10 @@
-"""Every snippet file is a complete program: it runs on its own and prints what its #> lines say."""
+"""Every snippet file is a complete program: it runs on its own and prints what its #> lines say.
+
+A file that one page runs whole, in its own order (tests/page_coverage.py), is not run again here:
+that run would repeat the page's, child processes and training included. The test checks instead
+that the page still runs all of it, so a line added outside the page's sections moves the file back
+to being run alone.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,21 @@ import runpy
 import sys
 
 import pytest
+from page_coverage import coverage
 
 from docs_blocks import expected_output
 from tests_support import ROOT
 
 SNIPPETS = sorted(p for p in (ROOT / "snippets").rglob("*.py") if p.parent != ROOT / "snippets")
+RUN_BY_PAGE = [p for p in SNIPPETS if coverage(p).page is not None]
+RUN_ALONE = [p for p in SNIPPETS if p not in RUN_BY_PAGE]
 
 
-@pytest.mark.parametrize("path", SNIPPETS, ids=lambda p: str(p.relative_to(ROOT)))
+def _id(path):
+    return str(path.relative_to(ROOT))
+
+
+@pytest.mark.parametrize("path", RUN_ALONE, ids=_id)
 def test_snippet_runs_alone(path, monkeypatch):
     # What `python snippets/dir/file.py` does: the file's folder first on sys.path.
     monkeypatch.syspath_prepend(str(path.parent))
@@ -29,3 +42,15 @@ def test_snippet_runs_alone(path, monkeypatch):
     actual = [line.rstrip() for line in printed.getvalue().splitlines()]
     assert expected, f"{path.name} prints nothing the page could show"
     assert actual[-len(expected) :] == expected
+
+
+@pytest.mark.parametrize("path", RUN_BY_PAGE, ids=_id)
+def test_snippet_is_run_whole_by_its_page(path):
+    found = coverage(path)
+    assert found.page is not None, f"{_id(path)}: {found.reason}"
+    assert expected_output(path.read_text().splitlines()), f"{path.name} prints nothing the page could show"
+
+
+def test_every_snippet_file_is_run_one_way():
+    assert RUN_ALONE, "no snippet file is run alone: the page-coverage rule has stopped telling files apart"
+    assert sorted(RUN_ALONE + RUN_BY_PAGE) == SNIPPETS

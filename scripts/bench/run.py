@@ -1,8 +1,9 @@
 """The benchmark driver: `python scripts/bench/run.py [--quick] [--out FILE] [--device cpu|cuda]`.
 
-Spawns one worker process per configuration (framework, workload group, mode, cookbook change),
-interleaving the frameworks and reversing the order every other round so slow drift of the machine
-falls on both alike. Every worker gets the same intra-op thread count and one inter-op thread.
+Spawns one worker process per framework, mode and cookbook change (the workload groups of a mode
+share it), interleaving the frameworks and reversing the order every other round so slow drift of
+the machine falls on both alike; inside a worker, samples are taken in several sweeps over its rows.
+Every worker gets the same intra-op thread count and one inter-op thread.
 Writes the results JSON, then (unless --no-report) the page tables and charts from it.
 --quick (under a minute) packs configurations into one process per framework and environment,
 runs them concurrently, uses tiny GEMMs and few iterations: it checks that everything runs and
@@ -33,7 +34,7 @@ from bench import machine, schema, timing
 
 ROOT = SCRIPTS.parent
 DEFAULT_OUT = ROOT / "docs" / "data" / "bench.json"
-HARNESS_VERSION = "1"
+HARNESS_VERSION = "2"
 WORKER_TIMEOUT_S = 420
 COOKBOOK_KEYS = ["mlp_wide/train/b256", "mlp_wide/infer/b256", "mlp_wide/train/b4", "mlp_wide/infer/b4"]
 
@@ -78,6 +79,24 @@ def plan(threads: int) -> list[dict]:
         )
     pairs = itertools.zip_longest(torch_side, tf_side)
     return [c for pair in pairs for c in pair if c is not None]
+
+
+def processes(plan_: list[dict], quick: bool) -> list[list[dict]]:
+    """The configurations each worker process runs, in plan order.
+
+    A full run gives each framework, mode, thread count and environment its own process: the
+    workload groups of one mode share it (an import and a compiler cache, not a model). --quick
+    packs every mode of a framework and environment into one process, to run them side by side.
+    """
+
+    def key(c: dict) -> tuple:
+        family = "" if quick else ("API" if c["group"] == "API" else c["mode"])
+        return c["framework"], family, c["threads"], json.dumps(c["env"], sort_keys=True)
+
+    batches: dict[tuple, list[dict]] = {}
+    for c in plan_:
+        batches.setdefault(key(c), []).append(c)
+    return list(batches.values())
 
 
 def worker_env(threads: int, extra: dict, cache_dir: str) -> dict:
@@ -170,7 +189,8 @@ def run(quick: bool, device: str, threads: int, jobs: int, plan_: list[dict] | N
         "threads": threads,
         "interop_threads": 1,
         "rounds": 1 if quick else 2,
-        "samples": 5 if quick else 3,
+        "samples": 5 if quick else 12,
+        "passes": 1 if quick else 4,
         "warmup": 1 if quick else 2,
         "target_sample_s": 0.002 if quick else 0.1,
         "gemm_sizes": [64, 128] if quick else [1024, 2048],
@@ -181,11 +201,7 @@ def run(quick: bool, device: str, threads: int, jobs: int, plan_: list[dict] | N
         "worker_timeout_s": WORKER_TIMEOUT_S,
     }
     plan_ = plan_ if plan_ is not None else plan(threads)
-    if quick:  # one process per framework and environment, all at once
-        key = lambda c: (c["framework"], c["threads"], json.dumps(c["env"], sort_keys=True))  # noqa: E731
-        batches = [list(g) for _, g in itertools.groupby(sorted(plan_, key=key), key=key)]
-    else:
-        batches = [[c] for c in plan_]
+    batches = processes(plan_, quick)
     start = time.perf_counter()
     rounds = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:

@@ -1,9 +1,10 @@
 """One benchmark process: `python -m bench.worker SPEC.json OUT.json` (PYTHONPATH=scripts).
 
-SPEC holds a list of configurations that share a framework, a thread count and an environment.
-The driver gives each configuration its own process in a full run; --quick packs them together.
-Threads are set before the framework runs any op; every row is warmed up, its first call timed
-on its own, then timed in blocks.
+SPEC holds a list of configurations that share a framework, a mode, a thread count and an
+environment. Threads are set before the framework runs any op. Every row is built, its first call
+timed on its own and warmed up in a first sweep; then the samples are taken in `passes` sweeps over
+all the rows, in alternating order, so that each row's samples are spread over the process's whole
+life instead of bunched into one second of a machine whose speed wanders.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from bench import timing
 MODULES = {"numpy": "bench.workloads_numpy", "torch": "bench.workloads_torch", "tf": "bench.workloads_tf"}
 
 
-def run_task(module, task, settings: dict) -> dict:
+def prepare(module, task, settings: dict) -> dict:
+    """Build one row, time its first call, warm it up and size its blocks; what the sweeps will time."""
     sync = module.sync
     timing.reset_peak_rss()
     reset_device = getattr(module, "reset_device_peak", None)
@@ -37,21 +39,32 @@ def run_task(module, task, settings: dict) -> dict:
         fn()
     sync()
     iterations = timing.iterations_for(fn, sync, settings["target_sample_s"])
-    samples = timing.blocked_samples(fn, sync, iterations, settings["samples"])
     peak = timing.peak_rss_mib()
     device_peak = getattr(module, "device_peak_mib", lambda: None)()
     return {
-        "model": task.model,
-        "task": task.task,
-        "batch": task.batch,
-        "variant": task.variant,
-        "flops": task.flops,
-        "iterations": iterations * task.steps_per_call,
-        "samples_s": [s / task.steps_per_call for s in samples],
-        "first_call_s": first_call,
-        "rss_growth_mib": None if peak is None or rss_before is None else max(peak - rss_before, 0.0),
-        "device_peak_mib": device_peak,
+        "fn": fn,
+        "iterations": iterations,
+        "samples": [],
+        "row": {
+            "model": task.model,
+            "task": task.task,
+            "batch": task.batch,
+            "variant": task.variant,
+            "flops": task.flops,
+            "iterations": iterations * task.steps_per_call,
+            "first_call_s": first_call,
+            # Rows built earlier stay alive, so this row cannot reuse their memory: the growth is its own.
+            "rss_growth_mib": None if peak is None or rss_before is None else max(peak - rss_before, 0.0),
+            "device_peak_mib": device_peak,
+        },
     }
+
+
+def sweep(module, prepared: list[dict], per_pass: int) -> None:
+    for item in prepared:
+        item["fn"]()  # one untimed call: the previous row's data has left the caches
+        module.sync()
+        item["samples"] += timing.blocked_samples(item["fn"], module.sync, item["iterations"], per_pass)
 
 
 def exit_with_parent() -> None:
@@ -78,13 +91,24 @@ def main(spec_path: str, out_path: str) -> None:
     import_s = time.perf_counter() - import_start
     if hasattr(module, "configure"):
         module.configure(configs[0]["threads"], settings["device"])
-    results = []
+    prepared = []
     for config in configs:
         options = {**settings, **config.get("options", {})}
         for task in module.tasks(config["group"], config["mode"], options):
-            row = run_task(module, task, settings)
-            results.append({"config": config["name"], **row})
-            print(f"  {config['name']} {task.key()} {task.variant}: {row['first_call_s']:.2f} s first call", flush=True)
+            item = prepare(module, task, settings)
+            item["config"], item["steps_per_call"] = config["name"], task.steps_per_call
+            prepared.append(item)
+            first = item["row"]["first_call_s"]
+            print(f"  {config['name']} {task.key()} {task.variant}: {first:.2f} s first call", flush=True)
+    passes = settings.get("passes", 1)
+    if settings["samples"] % passes:
+        raise ValueError(f"{settings['samples']} samples do not split into {passes} passes")
+    for p in range(passes):
+        sweep(module, prepared if p % 2 == 0 else prepared[::-1], settings["samples"] // passes)
+    results = [
+        {"config": item["config"], **item["row"], "samples_s": [s / item["steps_per_call"] for s in item["samples"]]}
+        for item in prepared
+    ]
     Path(out_path).write_text(json.dumps({"import_s": import_s, "rows": results}))
 
 
