@@ -119,17 +119,21 @@ def snippet_preprocessor(config_path: Path = MKDOCS_YML):
     return md.preprocessors["snippet"]
 
 
-def _origins(expanded: list[str], snippet_file: Path | None, fallback: Line) -> list[Line]:
+def _origins(expanded: list[str], snippet_file: Path | None, fallback: Line, section: str | None = None) -> list[Line]:
     """Match expanded lines, in order, to the lines of the file they came from.
 
     A section is a run of the file's lines with marker lines left out, so a
-    forward scan finds each line; anything it cannot place is attributed to the
-    `--8<--` line that pulled it in.
+    forward scan from its start marker finds each line (from the top of the file,
+    a line like `with torch.no_grad():` would match an earlier section's copy);
+    anything it cannot place is attributed to the `--8<--` line that pulled it in.
     """
     if snippet_file is None:
         return [Line(text, fallback.path, fallback.lineno) for text in expanded]
     file_lines = snippet_file.read_text(encoding="utf-8").split("\n")
     out, cursor = [], 0
+    if section:
+        marker = f"[start:{section}]"
+        cursor = next((k + 1 for k, text in enumerate(file_lines) if marker in text and "8<" in text), 0)
     for text in expanded:
         for j in range(cursor, len(file_lines)):
             if file_lines[j] == text or (text.strip() and file_lines[j].strip() == text.strip()):
@@ -153,12 +157,13 @@ def expand(lines: list[Line], preprocessor, where: str) -> list[Line]:
         except SnippetMissingError as exc:
             raise DocsBlockError(f"{relative(line.path)}:{line.lineno}: {exc} (in the block at {where})") from None
         target = re.search(r"""(["'])(?P<spec>.+?)\1""", line.text)
-        snippet_file = None
+        snippet_file, section = None, None
         if target:
             parsed = preprocessor.parse_snippet_target(target["spec"])
             found = parsed and preprocessor.get_snippet_path(parsed["path"])
             snippet_file = Path(found) if found else None
-        out.extend(_origins(expanded, snippet_file, line))
+            section = parsed["section"] if parsed else None
+        out.extend(_origins(expanded, snippet_file, line, section))
     return out
 
 

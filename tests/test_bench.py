@@ -60,7 +60,7 @@ def test_quick_results_render_into_every_region_and_chart(quick, tmp_path):
 def test_committed_results_are_a_full_valid_run(committed):
     schema.validate(committed)
     assert committed["quick"] is False, "docs/data/bench.json must come from a full run: make bench"
-    assert committed["settings"]["rounds"] * committed["settings"]["samples"] >= 5
+    assert min(len(r["samples_s"]) for r in committed["rows"]) >= 5
     sizes = {r["batch"] for r in committed["rows"] if r["group"] == "G0"}
     assert sizes == {1024, 2048}
 
@@ -161,3 +161,27 @@ def test_computed_peak_formula(tmp_path, flags, per_cycle, bf16):
     assert cpu["computed_peak_gflops"] == pytest.approx(2 * 2.0 * per_cycle)
     assert cpu["clock_source"] == "/proc/cpuinfo cpu MHz"
     assert cpu["bf16_hardware"] is bf16
+
+
+def test_repeat_region_lists_every_g0_row_and_each_row_beyond_tolerance(committed):
+    earlier = copy.deepcopy(committed)
+    m1 = next(r for r in earlier["rows"] if r["group"] == "M1")
+    c1 = next(r for r in earlier["rows"] if r["group"] == "C1")
+    m1["median"] *= 1.10  # this run is then 9% faster than the earlier one on that row
+    c1["median"] *= 2.0  # C1 is not held to the tolerance
+    body = report.repeat_region(committed, earlier)
+    g0 = [r for r in committed["rows"] if r["group"] == "G0"]
+    for row in g0:
+        assert f"`{row['id'].removesuffix('/default')}`" in body
+    assert f"`{m1['id'].removesuffix('/default')}`" in body
+    assert f"`{c1['id'].removesuffix('/default')}`" not in body
+    assert "-9.1%" in body
+    gated = sum(r["group"] in ("G0", "M1") for r in committed["rows"])
+    assert f"| G0 and M1 rows in both runs | {gated} |" in body
+
+
+def test_repeat_region_refuses_runs_that_cannot_be_compared(committed):
+    older = copy.deepcopy(committed)
+    older["harness_version"] = "0"
+    assert "cannot be compared with this one: their harness version differs" in report.repeat_region(committed, older)
+    assert report.repeat_region(committed, None).startswith("No earlier run is committed")

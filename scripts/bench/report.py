@@ -1,9 +1,11 @@
 """Tables and charts for docs/performance.md, from the results JSON and nothing else.
 
-Usage: python scripts/bench/report.py [--data FILE] [--page FILE] [--assets DIR] [--check]
+Usage: python scripts/bench/report.py [--data FILE] [--previous FILE] [--page FILE] [--assets DIR] [--check]
 
 Writes the page's `<!-- generated:bench-* -->` regions and the SVG charts; --check writes nothing
-and exits 1 when the page or a chart is not what the JSON gives now.
+and exits 1 when the page or a chart is not what the JSON gives now. The repeatability region
+compares the results with the run before them (docs/data/bench-previous.json, which `make bench`
+keeps), row by row.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import page_sections
 
 ROOT = SCRIPTS.parent
 DATA = ROOT / "docs" / "data" / "bench.json"
+PREVIOUS = ROOT / "docs" / "data" / "bench-previous.json"
 PAGE = ROOT / "docs" / "performance.md"
 ASSETS = ROOT / "docs" / "assets" / "performance"
 
@@ -81,8 +84,9 @@ def machine_region(res: dict) -> str:
         f"| versions | Python {v['python']}, PyTorch {v['torch']}, TensorFlow {v['tensorflow']}, "
         f"Keras {v['keras']}, NumPy {v['numpy']} |",
         f"| threads | {s['threads']} intra-op, {s['interop_threads']} inter-op, in every worker |",
-        f"| samples per row | {s['rounds']} rounds x {s['samples']} samples, "
-        f"~{s['target_sample_s'] * 1e3:.0f} ms each |",
+        f"| samples per row | {s['rounds']} rounds (processes) x {s['samples']} samples for G0 and M1, "
+        f"x {s.get('samples_other', s['samples'])} for the others; taken in {s.get('passes', 1)} sweeps over "
+        f"the process's rows, ~{s['target_sample_s'] * 1e3:.0f} ms each |",
         f"| device | {res['device']}; TF32 {s['tf32']} |",
         f"| torch.compile backend | {s['torch_compile_backend']} |",
         f"| run | {res['date']}, harness {res['harness_version']}, {res['total_s'] / 60:.1f} min"
@@ -255,8 +259,62 @@ def claims_region(res: dict) -> str:
     )
 
 
-def regions(res: dict) -> dict[str, str]:
+def comparable(a: dict, b: dict) -> str | None:
+    """Why two results files cannot be compared row by row, or None when they can."""
+    for what, get in (
+        ("harness version", lambda r: r["harness_version"]),
+        ("CPU model", lambda r: r["machine"]["cpu_model"]),
+        ("thread count", lambda r: r["settings"]["threads"]),
+        ("device", lambda r: r["device"]),
+        ("versions", lambda r: r["versions"]),
+    ):
+        if get(a) != get(b):
+            return f"their {what} differs"
+    if a["quick"] or b["quick"]:
+        return "one of them is a --quick run"
+    return None
+
+
+def repeat_region(res: dict, previous: dict | None) -> str:
+    from bench import compare
+
+    tolerance = compare.TOLERANCE
+    if previous is None:
+        return "No earlier run is committed to compare with: run `make bench` twice.\n"
+    why = comparable(previous, res)
+    if why:
+        return f"The committed earlier run ({previous['date']}) cannot be compared with this one: {why}.\n"
+    group = {r["id"]: r["group"] for r in res["rows"]}
+    gated = [d for d in compare.differences(previous, res) if group[d[0]] in compare.GATED_GROUPS]
+    beyond = [d for d in gated if abs(d[3]) > tolerance]
+    sizes = sorted(abs(d[3]) for d in gated)
+    lines = [
+        f"Earlier run: {previous['date']}; this run: {res['date']}; the same harness, machine and versions.",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| G0 and M1 rows in both runs | {len(gated)} |",
+        f"| within {tolerance:.0%} of each other | {len(gated) - len(beyond)} |",
+        f"| median difference | {sizes[len(sizes) // 2]:.1%} |" if sizes else "| median difference | n/a |",
+        f"| largest difference | {sizes[-1]:.1%} |" if sizes else "| largest difference | n/a |",
+        "",
+        "| row | earlier, ms | this run, ms | difference |",
+        "|---|---:|---:|---:|",
+    ]
+    g0 = [d for d in gated if group[d[0]] == "G0"]
+    shown = g0 + [d for d in sorted(beyond, key=lambda d: -abs(d[3])) if d not in g0]
+    for rid, a, b, diff in shown:
+        lines.append(f"| `{rid.removesuffix('/default')}` | {ms(a)} | {ms(b)} | {diff:+.1%} |")
+    if beyond:
+        lines += ["", f"The table shows every G0 row, then every row beyond {tolerance:.0%}, largest first."]
+    else:
+        lines += ["", f"The table shows every G0 row; no M1 row differs by more than {tolerance:.0%}."]
+    return "\n".join(lines) + "\n"
+
+
+def regions(res: dict, previous: dict | None = None) -> dict[str, str]:
     out = {
+        "bench-repeat": repeat_region(res, previous),
         "bench-machine": machine_region(res),
         "bench-g0": g0_region(res),
         "bench-first-call": first_call_region(res),
@@ -352,12 +410,14 @@ def charts(res: dict) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--previous", type=Path, default=PREVIOUS, help="the run before --data, to compare with")
     parser.add_argument("--page", type=Path, default=PAGE)
     parser.add_argument("--assets", type=Path, default=ASSETS)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     results = json.loads(args.data.read_text(encoding="utf-8"))
-    wanted_regions, wanted_charts = regions(results), charts(results)
+    previous = json.loads(args.previous.read_text(encoding="utf-8")) if args.previous.exists() else None
+    wanted_regions, wanted_charts = regions(results, previous), charts(results)
     if args.check:
         text = args.page.read_text(encoding="utf-8")
         stale = [n for n, body in wanted_regions.items() if page_sections.read(text, n) != body + "\n"]

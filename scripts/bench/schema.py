@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from bench.task import samples_for
+
 # Every (framework, group, mode) a run must cover, cookbook configurations aside.
 REQUIRED = (
     [("numpy", "G0", "eager"), ("torch", "G0", "eager"), ("tf", "G0", "eager")]
@@ -22,9 +24,10 @@ def validate(results: dict) -> None:
     if missing:
         raise ValueError(f"results lack {missing}")
     rows = results["rows"]
-    want = results["settings"]["rounds"] * results["settings"]["samples"]
-    if not results["quick"] and want < 5:
-        raise ValueError(f"a full run needs at least 5 samples per row, settings give {want}")
+    settings = results["settings"]
+    fewest = settings["rounds"] * min(settings["samples"], settings.get("samples_other", settings["samples"]))
+    if not results["quick"] and fewest < 5:
+        raise ValueError(f"a full run needs at least 5 samples per row, settings give {fewest}")
     covered = {(r["framework"], r["group"], r["mode"]) for r in rows}
     absent = [" ".join(c) for c in REQUIRED if c not in covered]
     if absent:
@@ -41,6 +44,7 @@ def validate(results: dict) -> None:
         for key in ROW_KEYS + STAT_KEYS:
             if key not in row:
                 raise ValueError(f"{where}: no {key!r}")
+        want = settings["rounds"] * samples_for(row["group"], settings)
         if len(row["samples_s"]) != want:
             raise ValueError(f"{where}: {len(row['samples_s'])} samples, settings give {want}")
         values = [row[k] for k in STAT_KEYS if k != "iqr"] + row["samples_s"]

@@ -44,5 +44,14 @@ def seq_for(quick: bool) -> int:
     return QUICK_SEQ if quick else SEQ
 
 
+# The rows held to the repeatability bar (scripts/bench/compare.py) get more samples than the rest.
+HELD_GROUPS = ("G0", "M1")
+
+
+def samples_for(group: str, settings: dict) -> int:
+    """Samples per row and round: settings["samples"] for G0 and M1, settings["samples_other"] for the rest."""
+    return settings["samples"] if group in HELD_GROUPS else settings.get("samples_other", settings["samples"])
+
+
 LR_POINTS = 100
 KERAS_FIT_STEPS = 8

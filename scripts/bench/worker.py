@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from bench import timing
+from bench.task import samples_for
 
 MODULES = {"numpy": "bench.workloads_numpy", "torch": "bench.workloads_torch", "tf": "bench.workloads_tf"}
 
@@ -60,11 +61,11 @@ def prepare(module, task, settings: dict) -> dict:
     }
 
 
-def sweep(module, prepared: list[dict], per_pass: int) -> None:
+def sweep(module, prepared: list[dict], passes: int) -> None:
     for item in prepared:
         item["fn"]()  # one untimed call: the previous row's data has left the caches
         module.sync()
-        item["samples"] += timing.blocked_samples(item["fn"], module.sync, item["iterations"], per_pass)
+        item["samples"] += timing.blocked_samples(item["fn"], module.sync, item["iterations"], item["wanted"] // passes)
 
 
 def exit_with_parent() -> None:
@@ -97,14 +98,16 @@ def main(spec_path: str, out_path: str) -> None:
         for task in module.tasks(config["group"], config["mode"], options):
             item = prepare(module, task, settings)
             item["config"], item["steps_per_call"] = config["name"], task.steps_per_call
+            item["wanted"] = samples_for(config["group"], settings)
             prepared.append(item)
             first = item["row"]["first_call_s"]
             print(f"  {config['name']} {task.key()} {task.variant}: {first:.2f} s first call", flush=True)
     passes = settings.get("passes", 1)
-    if settings["samples"] % passes:
-        raise ValueError(f"{settings['samples']} samples do not split into {passes} passes")
+    uneven = sorted({item["wanted"] for item in prepared if item["wanted"] % passes})
+    if uneven:
+        raise ValueError(f"{uneven} samples do not split into {passes} passes")
     for p in range(passes):
-        sweep(module, prepared if p % 2 == 0 else prepared[::-1], settings["samples"] // passes)
+        sweep(module, prepared if p % 2 == 0 else prepared[::-1], passes)
     results = [
         {"config": item["config"], **item["row"], "samples_s": [s / item["steps_per_call"] for s in item["samples"]]}
         for item in prepared

@@ -1,20 +1,29 @@
-"""The same Keras model file trained on the TensorFlow backend and on the PyTorch backend."""
+"""The same Keras model file trained on the TensorFlow backend and on the PyTorch backend, each in its own process."""
 
 # --8<-- [start:run]
+import concurrent.futures
 import json
 import sys
 
+import keras
 import numpy as np
+from ecosystem.keras_train import train
 from ecosystem.launch import run_workers
 
-backends = ["tensorflow", "torch"]
-# Keras reads KERAS_BACKEND once, at import: each backend gets a fresh process.
-printed = run_workers(
-    [[sys.executable, "-m", "ecosystem.keras_train", "--json"]] * 2,
-    [{"KERAS_BACKEND": b, "TF_CPP_MIN_LOG_LEVEL": "2"} for b in backends],
-    timeout=170,
-)
-tf_run, torch_run = (json.loads(out.strip().splitlines()[-1]) for out in printed)
+# Keras reads KERAS_BACKEND once, at import: this process trains on the backend it has, and a
+# fresh process takes the other one, started first so that the two train at the same time.
+here = keras.backend.backend()
+other = "torch" if here == "tensorflow" else "tensorflow"
+with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+    child = pool.submit(
+        run_workers,
+        [[sys.executable, "-m", "ecosystem.keras_train", "--json"]],
+        [{"KERAS_BACKEND": other, "TF_CPP_MIN_LOG_LEVEL": "2"}],
+        timeout=170,
+    )
+    runs = {here: {"seeded": train(seeded=True), "shared_init": train(seeded=False)}}
+    runs[other] = json.loads(child.result()[0].strip().splitlines()[-1])
+tf_run, torch_run = runs["tensorflow"], runs["torch"]
 print(tf_run["seeded"]["backend"], torch_run["seeded"]["backend"])
 #> tensorflow torch
 # --8<-- [end:run]

@@ -5,6 +5,7 @@ from bridge_keras import LIMITS, backend_report, build_bridge_model  # shown on 
 # isort: split
 
 # --8<-- [start:bridge]
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -23,13 +24,17 @@ BRIDGE_SCRIPT = Path(docs_device.__file__).parent / "porting" / "bridge_keras.py
 def report_on(backend: str, weights_path: str) -> dict:
     if backend == keras.backend.backend():
         return backend_report(weights_path)
-    done = subprocess.run(
-        [sys.executable, str(BRIDGE_SCRIPT), "--worker", weights_path],
-        env={**os.environ, "KERAS_BACKEND": backend},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, str(BRIDGE_SCRIPT), "--worker", weights_path],
+            env={**os.environ, "KERAS_BACKEND": backend},
+            capture_output=True,
+            text=True,
+            timeout=170,  # a child that hangs fails the block instead of the whole run
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"the {backend} backend did not answer within 170 s") from None
     if done.returncode != 0:
         raise RuntimeError(f"the {backend} backend failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -39,7 +44,12 @@ keras.utils.set_random_seed(0)
 with tempfile.TemporaryDirectory() as folder:
     weights_file = str(Path(folder) / "bridge.weights.h5")  # Keras 3's weights format, backend-neutral
     build_bridge_model().save_weights(weights_file)
-    reports = {backend: report_on(backend, weights_file) for backend in ("tensorflow", "torch")}
+    # The other backend's process starts first, so that it imports and trains while this one does.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        here = keras.backend.backend()
+        other = "torch" if here == "tensorflow" else "tensorflow"
+        elsewhere = pool.submit(report_on, other, weights_file)
+        reports = {here: report_on(here, weights_file), other: elsewhere.result()}
 
 tf_report, torch_report = reports["tensorflow"], reports["torch"]
 print(f"backends: {tf_report['backend']} and {torch_report['backend']}")
