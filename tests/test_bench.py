@@ -185,3 +185,12 @@ def test_repeat_region_refuses_runs_that_cannot_be_compared(committed):
     older["harness_version"] = "0"
     assert "cannot be compared with this one: their harness version differs" in report.repeat_region(committed, older)
     assert report.repeat_region(committed, None).startswith("No earlier run is committed")
+
+
+def test_noise_probe_reports_each_window_and_the_spread():
+    done = run_python("scripts/bench/noise.py", "--windows", "3", "--seconds", "0.05", "--n", "64", "--threads", "1")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "GEMM n=64, 1 threads, 3 windows of 0.05 s"
+    assert len(lines[1].split(": ")[1].split()) == 3
+    assert lines[2].startswith("slowest to fastest window: ")

@@ -280,10 +280,10 @@ def repeat_region(res: dict, previous: dict | None) -> str:
 
     tolerance = compare.TOLERANCE
     if previous is None:
-        return "No earlier run is committed to compare with: run `make bench` twice.\n"
+        return "No earlier run is committed to compare with: run `make bench` twice."
     why = comparable(previous, res)
     if why:
-        return f"The committed earlier run ({previous['date']}) cannot be compared with this one: {why}.\n"
+        return f"The committed earlier run ({previous['date']}) cannot be compared with this one: {why}."
     group = {r["id"]: r["group"] for r in res["rows"]}
     gated = [d for d in compare.differences(previous, res) if group[d[0]] in compare.GATED_GROUPS]
     beyond = [d for d in gated if abs(d[3]) > tolerance]
@@ -309,7 +309,7 @@ def repeat_region(res: dict, previous: dict | None) -> str:
         lines += ["", f"The table shows every G0 row, then every row beyond {tolerance:.0%}, largest first."]
     else:
         lines += ["", f"The table shows every G0 row; no M1 row differs by more than {tolerance:.0%}."]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)
 
 
 def regions(res: dict, previous: dict | None = None) -> dict[str, str]:

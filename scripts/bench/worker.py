@@ -54,7 +54,7 @@ def prepare(module, task, settings: dict) -> dict:
             "flops": task.flops,
             "iterations": iterations * task.steps_per_call,
             "first_call_s": first_call,
-            # Rows built earlier stay alive, so this row cannot reuse their memory: the growth is its own.
+            # Rows built earlier stay alive, but memory their calls freed may be reused here: a lower bound.
             "rss_growth_mib": None if peak is None or rss_before is None else max(peak - rss_before, 0.0),
             "device_peak_mib": device_peak,
         },
