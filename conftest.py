@@ -1,5 +1,16 @@
 """Pytest entry point: Sybil runs every Python block of every page under docs/."""
 
+import os
+
+# Under xdist each worker shares the cores with the others. A framework that starts one compute
+# thread per core then has threads waiting for cores another worker holds, and small ops slow
+# down many times over (a 450-step MLP loop took 22 s instead of 2). Each worker gets its share
+# of the cores, set before any test imports torch or TensorFlow; child processes inherit it.
+if os.environ.get("PYTEST_XDIST_WORKER") and "OMP_NUM_THREADS" not in os.environ:
+    _share = max(1, len(os.sched_getaffinity(0)) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    for _var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
+        os.environ[_var] = str(_share)
+
 import pytest
 from sybil import Sybil
 
