@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -295,7 +296,7 @@ def repeat_region(res: dict, previous: dict | None) -> str:
         "|---|---|",
         f"| G0 and M1 rows in both runs | {len(gated)} |",
         f"| within {tolerance:.0%} of each other | {len(gated) - len(beyond)} |",
-        f"| median difference | {sizes[len(sizes) // 2]:.1%} |" if sizes else "| median difference | n/a |",
+        f"| median difference | {statistics.median(sizes):.1%} |" if sizes else "| median difference | n/a |",
         f"| largest difference | {sizes[-1]:.1%} |" if sizes else "| largest difference | n/a |",
         "",
         "| row | earlier, ms | this run, ms | difference |",
