@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from docs_blocks import ROOT, SNIPPET_LINE_RE, parse_page
+from docs_blocks import ROOT, parse_page
 
 DOCS = ROOT / "docs"
 
@@ -56,7 +56,7 @@ def _code_lines(node: ast.stmt, lines: list[str]) -> list[int]:
     return [
         k
         for k in range(first, node.end_lineno + 1)
-        if lines[k - 1].strip() and not SNIPPET_LINE_RE.match(lines[k - 1]) and "8<" not in lines[k - 1]
+        if lines[k - 1].strip() and "8<" not in lines[k - 1]  # section markers never reach a page
     ]
 
 
@@ -82,8 +82,9 @@ def coverage(path: Path, docs: Path = DOCS) -> Coverage:
         if _argument_gated_main(node, source):
             continue
         sibling = _sibling(node, path)
-        shown = any((path, k) in order for order in pages.values() for k in _code_lines(node, lines))
-        if sibling is not None and not shown:
+        if sibling is not None and not any(
+            (path, k) in order for order in pages.values() for k in _code_lines(node, lines)
+        ):
             siblings.append((node.lineno, sibling))
             continue
         statements.append(node)

@@ -14,13 +14,14 @@ import runpy
 import sys
 
 import pytest
-from page_coverage import coverage
+from page_coverage import coverage, page_lines
 
-from docs_blocks import expected_output
+from docs_blocks import EXPECTED_RE, expected_output
 from tests_support import ROOT
 
 SNIPPETS = sorted(p for p in (ROOT / "snippets").rglob("*.py") if p.parent != ROOT / "snippets")
-RUN_BY_PAGE = [p for p in SNIPPETS if coverage(p).page is not None]
+COVERAGE = {p: coverage(p) for p in SNIPPETS}
+RUN_BY_PAGE = [p for p in SNIPPETS if COVERAGE[p].page is not None]
 RUN_ALONE = [p for p in SNIPPETS if p not in RUN_BY_PAGE]
 
 
@@ -46,9 +47,12 @@ def test_snippet_runs_alone(path, monkeypatch):
 
 @pytest.mark.parametrize("path", RUN_BY_PAGE, ids=_id)
 def test_snippet_is_run_whole_by_its_page(path):
-    found = coverage(path)
-    assert found.page is not None, f"{_id(path)}: {found.reason}"
-    assert expected_output(path.read_text().splitlines()), f"{path.name} prints nothing the page could show"
+    """A run alone would compare every `#>` line of the file; the page's blocks must hold each one."""
+    lines = path.read_text().splitlines()
+    assert expected_output(lines), f"{path.name} prints nothing the page could show"
+    shown = page_lines()[COVERAGE[path].page]
+    unchecked = [k for k, text in enumerate(lines, 1) if EXPECTED_RE.match(text) and (path.resolve(), k) not in shown]
+    assert not unchecked, f"{_id(path)}: #> lines {unchecked} are not in a block of {COVERAGE[path].page.name}"
 
 
 def test_every_snippet_file_is_run_one_way():

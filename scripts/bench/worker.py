@@ -23,7 +23,7 @@ from bench.task import samples_for
 MODULES = {"numpy": "bench.workloads_numpy", "torch": "bench.workloads_torch", "tf": "bench.workloads_tf"}
 
 
-def prepare(module, task, settings: dict) -> dict:
+def prepare(module, task, config: dict, settings: dict) -> dict:
     """Build one row, time its first call, warm it up and size its blocks; what the sweeps will time."""
     sync = module.sync
     timing.reset_peak_rss()
@@ -45,7 +45,10 @@ def prepare(module, task, settings: dict) -> dict:
     return {
         "fn": fn,
         "iterations": iterations,
+        "wanted": samples_for(config["group"], settings),
         "samples": [],
+        "config": config["name"],
+        "steps_per_call": task.steps_per_call,
         "row": {
             "model": task.model,
             "task": task.task,
@@ -96,9 +99,7 @@ def main(spec_path: str, out_path: str) -> None:
     for config in configs:
         options = {**settings, **config.get("options", {})}
         for task in module.tasks(config["group"], config["mode"], options):
-            item = prepare(module, task, settings)
-            item["config"], item["steps_per_call"] = config["name"], task.steps_per_call
-            item["wanted"] = samples_for(config["group"], settings)
+            item = prepare(module, task, config, settings)
             prepared.append(item)
             first = item["row"]["first_call_s"]
             print(f"  {config['name']} {task.key()} {task.variant}: {first:.2f} s first call", flush=True)
