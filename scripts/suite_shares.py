@@ -24,6 +24,8 @@ PAGE_TESTS = {
     "use-cases": ("tests/test_use_cases.py",),
     "browser + workflows": ("tests/test_browser.py", "tests/test_workflows.py"),
 }
+# One test file checks two pages: the decision guide's tests name it (guide, scenario), the rest are the claims page's.
+SPLIT_FILES = {"tests/test_verdict_pages.py": (re.compile(r"guide|scenario"), "choosing", "claims")}
 
 
 def page_of(test_id: str) -> str:
@@ -33,6 +35,10 @@ def page_of(test_id: str) -> str:
     snippet = re.search(r"snippets/(\w+)/", test_id)
     if snippet:
         return snippet.group(1).replace("_", "-")
+    file, _, name = test_id.partition("::")
+    if file in SPLIT_FILES:
+        pattern, matched, other = SPLIT_FILES[file]
+        return matched if pattern.search(name) else other
     for page, files in PAGE_TESTS.items():
         if test_id.startswith(files):
             return page

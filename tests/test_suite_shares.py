@@ -16,6 +16,9 @@ LOG = """\
 1.50s teardown docs/porting.md::line:225,column:1
 0.50s call     tests/test_snippets_run_alone.py::test_snippet_runs_alone[snippets/first_model/mlp_tf.py]
 3.00s call     tests/test_lint.py::test_ruff_check
+4.00s call     tests/test_verdict_pages.py::test_every_link_in_the_guide_resolves_in_the_built_site
+0.25s call     tests/test_verdict_pages.py::test_every_scenario_has_a_recommendation_and_evidence
+10.00s setup    tests/test_verdict_pages.py::test_every_evidence_link_resolves_in_the_built_site
 """
 
 
@@ -26,6 +29,8 @@ def test_each_line_goes_to_its_page():
             "porting": 2.0 + 1.5,
             "first-model": 0.5,
             "other": 3.0,
+            "choosing": 4.0 + 0.25,
+            "claims": 10.0,
         }
     )
 

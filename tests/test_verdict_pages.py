@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -80,6 +81,14 @@ class _Ids(HTMLParser):
 
 
 def parse_html(path: Path) -> _Ids:
+    stat = path.stat()
+    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+
+
+# The guide and the claims page link dozens of times into the same few large pages; parsing each
+# once per change (mtime and size are part of the key) took a link check from 4 s to well under 1 s.
+@functools.lru_cache(maxsize=64)
+def _parsed(path: Path, mtime_ns: int, size: int) -> _Ids:
     parser = _Ids()
     parser.feed(path.read_text(encoding="utf-8"))
     return parser

@@ -70,7 +70,9 @@ def worker(rank: int, ports: list[int], out: str):
 if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:
     rank, ports, out = sys.argv[2:]
     worker(int(rank), [int(p) for p in ports.split(",")], out)
-    sys.exit(0)
+    from child_exit import exit_now
+
+    exit_now(0)  # the weights are saved; the launcher waits for this exit code, not for the teardown
 
 # --8<-- [start:launch]
 from ecosystem.launch import train_on_workers

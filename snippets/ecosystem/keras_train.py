@@ -57,7 +57,9 @@ def train(seeded: bool) -> dict:
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--json"]:
     print(json.dumps({"seeded": train(seeded=True), "shared_init": train(seeded=False)}))
-    sys.exit(0)
+    from child_exit import exit_now
+
+    exit_now(0)  # the result is printed; the parent waits for this exit code, not for the teardown
 
 if __name__ == "__main__":
     result = train(seeded=False)

@@ -126,7 +126,9 @@ if __name__ == "__main__":
 
     if sys.argv[1:2] == ["--worker"]:  # how bridge_run.py calls it, once per backend it lacks
         print(json.dumps(backend_report(sys.argv[2])))
-        raise SystemExit(0)
+        from child_exit import exit_now
+
+        exit_now(0)  # the report is printed; the parent waits for this exit code, not for the teardown
     # Alone, a cheap check on this process's backend: the weights file round-trips.
     import tempfile
     from pathlib import Path
