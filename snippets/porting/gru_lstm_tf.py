@@ -29,7 +29,7 @@ keras_rnn.compile(
 )
 with tf.device(tf_device()):
     keras_rnn.fit(rows_train, labels_train, epochs=5, batch_size=64, verbose=0)
-    rnn_logits = keras_rnn.predict(rows_test, verbose=0)
+    rnn_logits = keras.ops.convert_to_numpy(keras_rnn(rows_test, training=False))  # one batch: no predict() trace
 rnn_accuracy = (rnn_logits.argmax(axis=1) == labels_test).mean()
 print(f"test accuracy at least 75%: {rnn_accuracy >= 0.75}")
 #> test accuracy at least 75%: True
