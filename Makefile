@@ -43,7 +43,6 @@ venv:
 	rm -rf $(VENV); \
 	$(PYTHON) -m venv $(VENV); \
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r $(REQUIREMENTS) 2> >(grep -v 'is neither a file nor a directory' >&2); \
-	echo "$(CURDIR)/snippets" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/docs_snippets.pth"; \
 	echo "$$want" > $(STAMP); \
 	echo "==> $(VENV) ready"
 

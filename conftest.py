@@ -1,4 +1,5 @@
-"""Pytest entry point: Sybil runs every Python block of every page under docs/."""
+"""Pytest entry point: Sybil collects every Python block of every page under docs/, and each
+block runs in a clean process per reading (tests/docs_executor.py), as a reader runs it."""
 
 import os
 
@@ -15,24 +16,36 @@ import pytest
 from sybil import Sybil
 
 from docs_accounting import BlockAccounting
-from docs_blocks import parse_document
+from docs_executor import device_name, parse_document
 
 pytest_collect_file = Sybil(parsers=[parse_document], path="docs", patterns=["*.md"]).pytest()
 
 
 def pytest_configure(config):
     config.pluginmanager.register(BlockAccounting(config), "docs-block-accounting")
-    import docs_device
-
     try:
-        name = docs_device.device_name()
+        name = device_name()
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
-    if name == "cuda":
-        import torch
+    if name == "cuda" and not hasattr(config, "workerinput"):
+        # The pages read DOCS_DEVICE themselves; a GPU run must never quietly run on the CPU.
+        missing = cuda_missing()
+        if missing:
+            raise pytest.UsageError(f"DOCS_DEVICE=cuda, but {missing}: refusing to run on the CPU")
 
-        if not torch.cuda.is_available():
-            raise pytest.UsageError("DOCS_DEVICE=cuda, but there is no CUDA device here: refusing to run on the CPU")
+
+def cuda_missing() -> str:
+    """Which framework sees no GPU, in a child process (the suite's own stays framework-free)."""
+    import subprocess
+    import sys
+
+    check = (
+        "import torch, tensorflow as tf\n"
+        "print('PyTorch sees no CUDA device' if not torch.cuda.is_available() else "
+        "'TensorFlow sees no GPU' if not tf.config.list_physical_devices('GPU') else '')"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=False)
+    return done.stdout.strip() or (f"the check failed: {done.stderr[-300:]}" if done.returncode else "")
 
 
 @pytest.fixture(scope="session")

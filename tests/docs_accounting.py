@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from docs_blocks import ROOT, DocsBlockError, parse_page, relative
-from docs_device import device_name
+from docs_executor import device_name
 
 DOCS = ROOT / "docs"
 TAG = "docs_block"

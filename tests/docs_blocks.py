@@ -2,17 +2,12 @@
 
 MkDocs expands `--8<--` lines with pymdownx.snippets before it renders a fence,
 so this module expands them with the same preprocessor, configured from the
-same `mkdocs.yml`, and remembers where every expanded line came from. Code is
-compiled under the file and line it was written at, so a traceback points into
-`snippets/...py`, not into an anonymous string.
+same `mkdocs.yml`, and remembers where every expanded line came from, so that a
+failure names the line of `snippets/...py` it was written at.
 """
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import io
-import itertools
 import re
 import textwrap
 from dataclasses import dataclass
@@ -20,12 +15,9 @@ from functools import cache
 from pathlib import Path
 
 import markdown
-import pytest
 import yaml
 from pymdownx.snippets import SnippetMissingError
-from sybil import Document, Region
 
-from docs_device import device_name
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = ROOT / "mkdocs.yml"
@@ -59,6 +51,8 @@ class PythonBlock:
     lines: list[Line]
     gpu_only: str | None = None  # the reason, when the block needs a GPU
     start: int = 0  # offset of the opening fence in the page's text
+    readings: tuple[str, ...] = ("page",)  # set by docs_readings.classify
+    save_as: str | None = None  # a file the reader saves instead of running
 
     @property
     def source(self) -> str:
@@ -167,6 +161,21 @@ def expand(lines: list[Line], preprocessor, where: str) -> list[Line]:
     return out
 
 
+COMMENT_RE = re.compile(r"^\s*<!--.*-->\s*$")
+
+
+def comments_before(page_lines: list[str], lineno: int) -> list[str]:
+    """The HTML comment lines right above the fence at `lineno` (its marks: gpu-only, reading)."""
+    found = []
+    for line in reversed(page_lines[: lineno - 1]):
+        if not line.strip():
+            continue
+        if not COMMENT_RE.match(line):
+            break
+        found.append(line)
+    return found
+
+
 def find_fences(text: str):
     """Yield (start_offset, fence_lineno, info, body_lines) for every fence, at any indent."""
     lines = text.split("\n")
@@ -219,8 +228,7 @@ def parse_page(path: Path, text: str | None = None, config_path: Path = MKDOCS_Y
                     f"{relative(path)}:{lineno}: fence language {lang!r} would not be executed; use ```python"
                 )
             continue
-        previous = next((line for line in reversed(page_lines[: lineno - 1]) if line.strip()), "")
-        gpu = GPU_ONLY_RE.match(previous)
+        gpu = next(filter(None, map(GPU_ONLY_RE.match, comments_before(page_lines, lineno))), None)
         raw = [Line(text_, path, lineno + 1 + k) for k, text_ in enumerate(body)]
         lines = expand(raw, preprocessor, f"{relative(path)}:{lineno}")
         blocks.append(PythonBlock(path, lineno, info, lines, gpu["reason"] if gpu else None, start))
@@ -233,103 +241,18 @@ def parse_page(path: Path, text: str | None = None, config_path: Path = MKDOCS_Y
     return blocks
 
 
-def compile_block(block: PythonBlock):
-    """Code objects for the block, each compiled under the file it was written in.
-
-    Consecutive top-level statements written in the same file, in order, form
-    one chunk; the chunk is laid out on its original line numbers so that
-    tracebacks and pytest-timeout dumps name the real file and line.
-    """
-    source = block.source
-    try:
-        tree = ast.parse(source, filename=block.where)
-    except SyntaxError as exc:
-        origin = block.lines[(exc.lineno or 1) - 1]
-        raise DocsBlockError(
-            f"{relative(origin.path)}:{origin.lineno}: SyntaxError: {exc.msg} (in the block at {block.where})"
-        ) from None
-    chunks: list[tuple[Path, list[Line]]] = []
-    for stmt in tree.body:
-        # A decorated definition starts at its first decorator, not at `def`.
-        start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
-        lines = block.lines[start - 1 : stmt.end_lineno]
-        first = lines[0]
-        clean = all(a.path == first.path and a.lineno < b.lineno for a, b in itertools.pairwise(lines))
-        if clean and chunks and chunks[-1][0] == first.path and chunks[-1][1][-1].lineno < first.lineno:
-            chunks[-1][1].extend(lines)
-        elif clean:
-            chunks.append((first.path, list(lines)))
-        else:  # lines that do not map cleanly: compile under the page, at the block's own lines
-            offset = block.lineno + start
-            chunks.append((block.page, [Line(line.text, block.page, offset + i) for i, line in enumerate(lines)]))
-    # Comments and blank lines between statements are kept out of the chunks; that is fine,
-    # they do not execute.
-    for path, lines in chunks:
-        laid_out = [""] * lines[-1].lineno
-        for line in lines:
-            laid_out[line.lineno - 1] = line.text
-        yield compile("\n".join(laid_out) + "\n", str(path), "exec", dont_inherit=True)
-
-
-def failure_location(exc: BaseException, block: PythonBlock) -> str:
-    """`file:line` of the deepest traceback frame in docs/ or snippets/; the block itself if none."""
-    found = block.where
-    tb = exc.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if Path(filename).is_absolute():
-            rel = relative(Path(filename))
-            if rel.startswith(("docs/", "snippets/")):
-                found = f"{rel}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    return found
-
-
-def compare_output(block: PythonBlock, printed: str) -> None:
+def compare_output(block: PythonBlock, printed: str, reading: str = "") -> None:
+    where_in = f" ({reading})" if reading else ""
     expected = block.expected_output
     actual = [line.rstrip() for line in printed.rstrip("\n").split("\n")] if printed.strip() else []
     if actual == expected:
         return
     if not expected:
         raise DocsBlockError(
-            f"{block.where}: the block prints output the page does not show; add it under the print as "
+            f"{block.where}{where_in}: the block prints output the page does not show; add it under the print as "
             f"'#> ...' lines:\n" + textwrap.indent("\n".join(actual), "    #> ")
         )
     diff = "\n".join(f"  - {e}" for e in expected) + "\n" + "\n".join(f"  + {a}" for a in actual)
-    raise DocsBlockError(f"{block.where}: printed output differs from the '#>' lines (- page, + run):\n{diff}")
+    raise DocsBlockError(f"{block.where}{where_in}: printed output differs from the '#>' lines (- page, + run):\n{diff}")
 
 
-def evaluate(example) -> None:
-    block: PythonBlock = example.parsed
-    if block.gpu_only and device_name() != "cuda":
-        pytest.skip(f"gpu-only: {block.gpu_only}")
-    namespace = example.namespace
-    namespace.setdefault("__name__", f"docs.{block.page.stem}")
-    printed = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(printed):
-            for code in compile_block(block):
-                exec(code, namespace)
-    except DocsBlockError:
-        raise
-    except pytest.fail.Exception as exc:  # pytest-timeout's "Timeout >Ns" lands here
-        at = failure_location(exc, block)
-        raise pytest.fail.Exception(f"{at}: {exc.msg} (block at {block.where})", pytrace=False) from exc
-    except Exception as exc:
-        printed_tail = printed.getvalue().strip()[-500:]
-        raise DocsBlockError(
-            f"{failure_location(exc, block)}: {type(exc).__name__}: {exc}\n"
-            f"  (block at {block.where}; printed before the error: {printed_tail!r})"
-        ) from exc
-    compare_output(block, printed.getvalue())
-
-
-def parse_document(document: Document):
-    """Sybil parser: one Region per Python block of the page."""
-    try:
-        blocks = parse_page(Path(document.path), document.text)
-    except DocsBlockError as exc:
-        # Surface as a collection error that names the page and the line.
-        raise pytest.fail.Exception(str(exc), pytrace=False) from None
-    for block in blocks:
-        yield Region(block.start, block.start + 1, parsed=block, evaluator=evaluate)

@@ -1,0 +1,122 @@
+"""MkDocs hook: what a reader needs to run a page away from this repository.
+
+- Each page with Python blocks gets a "Run this page" box under its title, linking its
+  downloads: per reading (PyTorch, TensorFlow, the whole page) a `.py` and an `.ipynb`
+  whose code is exactly what the test suite executed (tests/docs_readings.py writes both),
+  with the install line at the top, plus any file a block saves (a worker script).
+- Every repository path a page names in inline code (`snippets/...`, `scripts/...`,
+  `tests/...`, `docs/...`, `requirements.txt`, `Makefile`) links into the repository.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from docs_readings import install_line, notebook, page_readings, reading_source, script  # noqa: E402
+
+DOWNLOADS = "downloads"
+# The publishing repository: the publish workflow sets it from the repository it runs in.
+DEFAULT_REPO = "https://github.com/docs-field-guide/pytorch-tensorflow-tested"
+REPO_PATH_RE = re.compile(
+    r"(?<![\[\w/`])`(?P<path>(?:snippets|scripts|tests|docs|\.github)/[\w./-]+|requirements(?:-gpu)?\.txt|Makefile"
+    r"|mkdocs\.yml|conftest\.py)(?P<rest>(?:::[\w\[\]./-]+)?(?::\w[\w-]*)?)`(?!\])"
+)
+
+_written: dict[str, str] = {}
+
+
+def repo_url() -> str:
+    url = os.environ.get("DOCS_REPO_URL")
+    if not url and os.environ.get("GITHUB_REPOSITORY"):
+        url = f"{os.environ.get('GITHUB_SERVER_URL', 'https://github.com')}/{os.environ['GITHUB_REPOSITORY']}"
+    return (url or DEFAULT_REPO).rstrip("/")
+
+
+def on_config(config, **_kwargs):
+    config["repo_url"] = config.get("repo_url") or repo_url()
+    config["edit_uri"] = config.get("edit_uri") or "edit/main/docs/"
+    return config
+
+
+def source_link(path: str, config) -> str:
+    kind = "tree" if (ROOT / path).is_dir() else "blob"
+    return f"{config['repo_url'].rstrip('/')}/{kind}/main/{path}"
+
+
+def link_repository_paths(markdown: str, config) -> str:
+    """Inline code naming a repository path becomes a link to it; fenced code is left alone."""
+    out, fenced = [], False
+    for line in markdown.split("\n"):
+        if re.match(r"^\s*(```|~~~)", line):
+            fenced = not fenced
+        if not fenced:
+            line = REPO_PATH_RE.sub(
+                lambda m: f"[`{m['path']}{m['rest']}`]({source_link(m['path'].rstrip('/'), config)})", line
+            )
+        out.append(line)
+    return "\n".join(out)
+
+
+def on_page_markdown(markdown: str, page, config, **_kwargs) -> str:
+    return link_repository_paths(markdown, config)
+
+
+def _readings(page):
+    path = ROOT / "docs" / page.file.src_uri
+    return page_readings(path) if path.suffix == ".md" and path.is_file() else ()
+
+
+def download_box(readings, base: str) -> str:
+    rows = []
+    for reading in readings:
+        links = " · ".join(
+            f'<a href="{base}{reading.stem}{ext}" download><code>{reading.stem}{ext}</code></a>'
+            for ext in (".py", ".ipynb")
+        )
+        extra = "".join(
+            f' · <a href="{base}{name}" download><code>{name}</code></a> (saved beside it)'
+            for name in reading.saved_files
+        )
+        install = html.escape(install_line(reading_source(reading)))
+        rows.append(
+            f"<li><strong>{reading.label}</strong>: {links}{extra}<br><code>{install}</code></li>"
+        )
+    return (
+        '<div class="admonition tip docs-run-page"><p class="admonition-title">Run this page</p>'
+        "<p>Each download is exactly the code the test suite ran for that reading, in page order. "
+        "Save it to a file and run <code>python FILE.py</code>, or open the <code>.ipynb</code> in "
+        "Jupyter (the 3.11 interactive prompt breaks on blank lines inside indented blocks). "
+        "Set <code>DOCS_DEVICE=cuda</code> to run it on a GPU.</p>"
+        f"<ul>{''.join(rows)}</ul></div>"
+    )
+
+
+def on_page_content(content: str, page, config, **_kwargs) -> str:
+    readings = _readings(page)
+    if not readings:
+        return content
+    from mkdocs.utils import get_relative_url
+
+    base = get_relative_url(f"{DOWNLOADS}/", page.url or ".")
+    base = base if base.endswith("/") else base + "/"
+    for reading in readings:
+        _written[f"{reading.stem}.py"] = script(reading)
+        _written[f"{reading.stem}.ipynb"] = notebook(reading)
+        _written.update(reading.saved_files)
+    box = download_box(readings, base)
+    end = content.find("</h1>")
+    return content[: end + 5] + box + content[end + 5 :] if end >= 0 else box + content
+
+
+def on_post_build(config, **_kwargs) -> None:
+    folder = Path(config["site_dir"]) / DOWNLOADS
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in _written.items():
+        (folder / name).write_text(text, encoding="utf-8")

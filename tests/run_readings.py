@@ -1,0 +1,70 @@
+"""Run each reading of the given pages as a reader would: its download, saved in a fresh
+folder outside the repository, started with `python <stem>.py` and nothing of the
+repository on `sys.path`. Prints one line per reading; exits 1 if any failed.
+
+Usage: .venv/bin/python tests/run_readings.py docs/graphs.md [docs/porting.md ...]
+       (no page: every page with Python blocks)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from docs_blocks import ROOT, relative  # noqa: E402
+from docs_executor import clean_environment  # noqa: E402
+from docs_readings import page_readings, script  # noqa: E402
+
+
+def run(reading, timeout: int) -> tuple[bool, str, float]:
+    folder = Path(tempfile.mkdtemp(prefix=f"reader-{reading.stem}-"))
+    (folder / f"{reading.stem}.py").write_text(script(reading), encoding="utf-8")
+    for name, text in reading.saved_files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, f"{reading.stem}.py"],
+            cwd=folder,
+            env=clean_environment(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return False, f"timed out after {timeout} s in {folder}", time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        return False, f"exit {done.returncode} in {folder}:\n{done.stderr[-2000:]}", seconds
+    expected = [
+        line.strip()[3:] if line.strip() != "#>" else ""
+        for block in reading.run_blocks
+        for line in block.source.splitlines()
+        if line.strip().startswith("#>")
+    ]
+    printed = [line.rstrip() for line in done.stdout.splitlines()]
+    if printed != [e.rstrip() for e in expected]:
+        return False, f"printed output differs from the #> lines in {folder}", seconds
+    return True, str(folder), seconds
+
+
+def main(argv: list[str]) -> int:
+    pages = [Path(a).resolve() for a in argv] or sorted((ROOT / "docs").rglob("*.md"))
+    failed = 0
+    for page in pages:
+        for reading in page_readings(page):
+            ok, detail, seconds = run(reading, timeout=900)
+            failed += not ok
+            status = "ok  " if ok else "FAIL"
+            print(f"{status} {relative(page)} {reading.name:<10} {seconds:6.1f} s  {detail}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
