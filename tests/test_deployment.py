@@ -9,13 +9,17 @@ import subprocess
 import sys
 import warnings
 
-import deployment_table
 import numpy as np
 import pytest
-from deployment.common import FLOAT_ATOL, assert_parity
 
 from page_sections import read
 from tests_support import ROOT
+
+# The snippet files import each other as plain modules (`common`, `server`), as the page's
+# reader does with the files beside the download; deployment_table puts that folder first too.
+sys.path.insert(0, str(ROOT / "snippets" / "deployment"))
+import deployment_table
+from common import FLOAT_ATOL, assert_parity
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +55,7 @@ FLOAT_ROUTES = [i for i, name in enumerate(ROUTE_NAMES) if name[1] != "LiteRT in
 @pytest.mark.parametrize("index", FLOAT_ROUTES, ids=lambda i: " ".join(ROUTE_NAMES[i]))
 def test_each_route_fails_its_check_when_outputs_diverge(index, pages_routes):
     _, route, _, path, loader, want = pages_routes[index]
-    from deployment.export_torch import x_test
+    from export_torch import x_test
 
     got = loader(path)(x_test)
     assert assert_parity(route, got, want) <= FLOAT_ATOL
@@ -82,7 +86,7 @@ def test_torchscript_warns_and_points_to_torch_export(tmp_path):
 
 def test_tf_lite_interpreter_warns_and_points_to_litert(pages_routes):
     import tensorflow as tf
-    from deployment.export_tf import float_tflite
+    from export_tf import float_tflite
 
     with pytest.warns(UserWarning, match=r"tf.lite.Interpreter is deprecated(.|\n)*ai_edge_litert"):
         tf.lite.Interpreter(model_path=str(float_tflite))
@@ -90,7 +94,7 @@ def test_tf_lite_interpreter_warns_and_points_to_litert(pages_routes):
 
 def test_tf2onnx_entry_points_with_keras_3(pages_routes, tmp_path):
     import tf2onnx
-    from deployment.export_tf import keras_model, savedmodel, spec, x_test
+    from export_tf import keras_model, savedmodel, spec, x_test
 
     with pytest.raises(KeyError, match="keras_tensor"):
         tf2onnx.convert.from_keras(keras_model, input_signature=spec, opset=17)
@@ -114,7 +118,7 @@ def test_tf2onnx_entry_points_with_keras_3(pages_routes, tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    from deployment.export_tf import keras_logits, load_onnx
+    from export_tf import keras_logits, load_onnx
 
     assert_parity("tf2onnx command line", load_onnx(output)(x_test), keras_logits)
 

@@ -83,6 +83,36 @@ PAGES = {
         raise RuntimeError("must not run on the CPU")
         ```
         """,
+    "fault-repo-import.md": """\
+        # A block that imports from the repository
+
+        ```python
+        from faults.boom import total
+        ```
+        """,
+    "fault-other-tab.md": """\
+        # A block that uses a name from the other framework's tab
+
+        === "PyTorch"
+
+            ```python
+            shared = 1
+            ```
+
+        === "TensorFlow"
+
+            ```python
+            print(shared)
+            #> 1
+            ```
+        """,
+    "fault-repo-file.md": """\
+        # A block that reads a repository file by a relative path
+
+        ```python
+        config = open("mkdocs.yml").read()
+        ```
+        """,
 }
 
 
@@ -119,26 +149,51 @@ def test_fence_with_attributes_is_executed(faulty_run):
 def test_hanging_block_times_out_with_its_location(faulty_run):
     done, _ = faulty_run
     # line 6 is the time.sleep call the block was stuck in; line 3 is the block's fence
-    expected = "docs/fault-timeout.md:6: Timeout (>3.0s) from pytest-timeout. (block at docs/fault-timeout.md:3)"
+    expected = (
+        "docs/fault-timeout.md:6: Timeout (>3.0s) from pytest-timeout. "
+        "(block at docs/fault-timeout.md:3, whole-page reading)"
+    )
     assert expected in done.stdout
 
 
 def test_printed_output_is_compared(faulty_run):
     done, _ = faulty_run
-    assert "docs/fault-output.md:3: printed output differs from the '#>' lines" in done.stdout
+    assert "docs/fault-output.md:3 (whole-page reading): printed output differs from the '#>' lines" in done.stdout
     assert "- 0.66" in done.stdout
     assert "+ 0.67" in done.stdout
 
 
 def test_print_without_expected_output_fails(faulty_run):
     done, _ = faulty_run
-    assert "docs/fault-silent-print.md:3: the block prints output the page does not show" in done.stdout
+    assert "docs/fault-silent-print.md:3 (whole-page reading): the block prints output the page does not show" in done.stdout
 
 
-def test_unmarked_skip_is_unaccounted(faulty_run):
+def test_a_block_cannot_skip_itself(faulty_run):
+    # A reader's script has no pytest to skip it: the call fails like any other error.
     done, report = faulty_run
-    assert "UNACCOUNTED docs/fault-skip.md:3: skipped without a gpu-only mark" in done.stdout
-    assert any("fault-skip.md:3" in problem for problem in report["problems"])
+    assert "docs/fault-skip.md:6: Skipped: not today" in done.stdout
+    assert report["pages"]["docs/fault-skip.md"]["failed"] == 1
+
+
+def test_block_importing_from_the_repository_fails(faulty_run):
+    done, _ = faulty_run
+    assert "docs/fault-repo-import.md:4: ModuleNotFoundError: No module named 'faults'" in done.stdout
+
+
+def test_name_from_the_other_tab_fails_in_its_reading(faulty_run):
+    done, report = faulty_run
+    assert "docs/fault-other-tab.md:12: NameError: name 'shared' is not defined" in done.stdout
+    assert "(block at docs/fault-other-tab.md:11, TensorFlow reading" in done.stdout
+    # The whole page, where the PyTorch tab ran first, would have hidden it.
+    assert report["pages"]["docs/fault-other-tab.md"]["failed"] == 1
+
+
+def test_block_reading_a_repository_file_fails(faulty_run):
+    done, _ = faulty_run
+    assert (
+        "docs/fault-repo-file.md:4: FileNotFoundError: [Errno 2] No such file or directory: 'mkdocs.yml'"
+        in done.stdout
+    )
 
 
 def test_gpu_only_block_skips_on_cpu_with_reason(faulty_run):
@@ -159,7 +214,7 @@ def test_gpu_only_block_skips_on_cpu_with_reason(faulty_run):
 def test_report_counts_every_block(faulty_run):
     _, report = faulty_run
     assert {page: row["collected"] for page, row in report["pages"].items()} == {
-        f"docs/{name}": (2 if name == "fault-snippet.md" else 1) for name in PAGES
+        f"docs/{name}": (2 if name in ("fault-snippet.md", "fault-other-tab.md") else 1) for name in PAGES
     }
 
 

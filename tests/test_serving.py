@@ -14,7 +14,8 @@ MAX_BATCH = 8
 @pytest.fixture(scope="module")
 def routes():
     """The page's ONNX exports and the in-process logits they must reproduce (the page's code, imported)."""
-    from deployment import export_tf, export_torch
+    import export_tf  # snippets/deployment/, first on sys.path (deployment_table puts it there)
+    import export_torch
 
     return {
         "PyTorch": (export_torch.torch_onnx, export_torch.torch_logits),

@@ -28,19 +28,3 @@ assert stats["min"] <= stats["q1"] <= stats["median"] <= stats["q3"] <= stats["m
 print(len(samples), n >= 1, 0 <= stats["iqr"] <= stats["max"] - stats["min"])
 #> 5 True True
 # --8<-- [end:tiny]
-
-# --8<-- [start:results]
-import json
-from pathlib import Path
-
-from bench.schema import validate
-
-results = json.loads(Path("docs/data/bench.json").read_text(encoding="utf-8"))
-validate(results)  # every workload and mode present, times positive, quartiles in order
-g0 = [row for row in results["rows"] if row["group"] == "G0"]
-assert all(row["gflops"] <= results["machine"]["measured_peak_gflops"] for row in g0 if row["variant"] == "default")
-print(sorted({row["group"] for row in results["rows"]}))
-#> ['API', 'C1', 'G0', 'L1', 'M1', 'T1']
-print(sorted({(row["framework"], row["mode"]) for row in results["rows"] if row["group"] == "M1"}))
-#> [('tf', 'eager'), ('tf', 'function'), ('tf', 'xla'), ('torch', 'compile'), ('torch', 'eager')]
-# --8<-- [end:results]

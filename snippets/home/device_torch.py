@@ -1,0 +1,14 @@
+"""The device lines every PyTorch example starts with: DOCS_DEVICE picks cpu or cuda."""
+
+# --8<-- [start:device]
+import os
+
+import torch
+
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))  # "cuda" on a GPU
+
+x = torch.ones(3, device=device)
+assert x.device.type == device.type
+print(f"{x.sum().item():.1f}")
+#> 3.0
+# --8<-- [end:device]
