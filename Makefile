@@ -20,12 +20,13 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help venv serve build test lint format clean bench bench-quick browser-deps browser-test
+.PHONY: help venv serve build test update lint format clean bench bench-quick browser-deps browser-test
 
 help:
 	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
 	@echo "make test    run every test and every Python block of every page"
 	@echo "make build   strict static build into site/"
+	@echo "make update  rewrite every #> line from what the code printed (then review the diff)"
 	@echo "make lint    ruff check and format check"
 	@echo "make format  apply ruff's fixes and formatting"
 	@echo "make bench   full benchmark run: docs/data/bench.json, tables and charts of docs/performance.md"
@@ -75,6 +76,10 @@ browser-deps:
 	  echo "==> npm ci"; npm ci --no-audit --no-fund --loglevel=error; \
 	  echo "$$want" > node_modules/.lock.sha256; \
 	fi
+
+# Rewrite every `#>` line from what the code printed (after a version bump): review the diff.
+update: venv
+	DOCS_UPDATE_EXAMPLES=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile docs $(PYTEST_ARGS)
 
 browser-test: venv browser-deps
 	$(BIN)/python -m pytest -p no:xdist tests/test_browser.py tests/test_workflows.py $(PYTEST_ARGS)

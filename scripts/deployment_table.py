@@ -3,7 +3,8 @@
     python scripts/deployment_table.py            # measure (a few minutes), then rewrite the page
     python scripts/deployment_table.py --render   # rewrite the page from the committed JSON only
 
-Needs `snippets/` on sys.path (pytest's pythonpath, or PYTHONPATH=snippets).
+Imports the page's snippet files as plain modules from snippets/deployment/, which it puts
+first on sys.path (they import each other as `common` and `server`, as the page's reader does).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "deployment.md"
 DATA = ROOT / "docs" / "data" / "deployment.json"
 SERVER_DIR = ROOT / "snippets" / "deployment"
+if str(SERVER_DIR) not in sys.path:
+    sys.path.insert(0, str(SERVER_DIR))
 CLIENTS, LOAD_REQUESTS = 8, 400
 
 
@@ -134,9 +137,9 @@ def _median_time(fn, repeats: int) -> float:
 
 def routes():
     """(framework, route, artifact format, path, loader) for every route, after the page's checks pass."""
+    import export_tf as tfr
+    import export_torch as ptr
     import torch
-    from deployment import export_tf as tfr
-    from deployment import export_torch as ptr
 
     def load_ts(path):
         module = torch.jit.load(str(path))
@@ -162,7 +165,7 @@ def measure() -> dict:
     import onnxruntime
     import tensorflow as tf
     import torch
-    from deployment.common import assert_parity
+    from common import assert_parity
 
     warnings.simplefilter("ignore", DeprecationWarning)
     table, ptr = routes()
@@ -291,5 +294,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "snippets"))
     sys.exit(main())

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from docs_readings import install_line, notebook, page_readings, reading_source, script  # noqa: E402
+from docs_readings import notebook, page_readings, reading_install, script  # noqa: E402
 
 DOWNLOADS = "downloads"
 # The publishing repository: the publish workflow sets it from the repository it runs in.
@@ -84,7 +84,7 @@ def download_box(readings, base: str) -> str:
             f' · <a href="{base}{name}" download><code>{name}</code></a> (saved beside it)'
             for name in reading.saved_files
         )
-        install = html.escape(install_line(reading_source(reading)))
+        install = html.escape(reading_install(reading))
         rows.append(
             f"<li><strong>{reading.label}</strong>: {links}{extra}<br><code>{install}</code></li>"
         )

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from docs_blocks import ROOT, DocsBlockError, Line, PythonBlock, compare_output, relative
+from docs_blocks import EXPECTED_RE, ROOT, DocsBlockError, Line, PythonBlock, compare_output, relative
 from docs_readings import Reading, block_spans, page_readings, script
 
 # The worker: stdin and stdout carry the protocol (one JSON line each way); the blocks'
@@ -276,6 +276,9 @@ def run_block(block: PythonBlock) -> None:
         try:
             compare_output(block, reply["printed"], f"{process.reading.label} reading")
         except DocsBlockError as exc:
+            if os.environ.get("DOCS_UPDATE_EXAMPLES") == "1":
+                update_expected(block, reply["printed"])  # `make update`
+                continue
             errors.append(exc)
     if errors:
         raise DocsBlockError("\n".join(str(e) for e in errors))
@@ -285,6 +288,37 @@ def run_block(block: PythonBlock) -> None:
             if code:
                 raise _fail(block, process, None, f"the reading's script exited with {code} after its last block:\n"
                             + textwrap.indent(process.log_tail(), "    "), "")
+
+
+def update_expected(block: PythonBlock, printed: str) -> None:
+    """Rewrite the block's `#>` lines, where they were written, with what the code printed.
+
+    One for one when the counts agree; a single run of `#>` lines is replaced whole. Anything
+    else (several runs, and a different count) cannot be placed without guessing: it fails.
+    """
+    actual = [line.rstrip() for line in printed.rstrip("\n").split("\n")] if printed.strip() else []
+    marked = [line for line in block.lines if EXPECTED_RE.match(line.text)]
+    contiguous = all(
+        a.path == b.path and b.lineno == a.lineno + 1 for a, b in zip(marked, marked[1:])
+    )
+    if len(marked) != len(actual) and not (marked and contiguous):
+        raise DocsBlockError(
+            f"{block.where}: cannot update its #> lines automatically ({len(marked)} written, "
+            f"{len(actual)} printed, in several places): edit them by hand"
+        )
+    first = marked[0]
+    indent = first.text[: len(first.text) - len(first.text.lstrip())]
+    new = [f"{indent}#> {text}".rstrip() if text else f"{indent}#>" for text in actual]
+    by_file: dict[Path, list[str]] = {}
+    if len(marked) == len(actual):
+        for line, text in zip(marked, new):
+            lines = by_file.setdefault(line.path, line.path.read_text(encoding="utf-8").split("\n"))
+            lines[line.lineno - 1] = text
+    else:
+        lines = by_file.setdefault(first.path, first.path.read_text(encoding="utf-8").split("\n"))
+        lines[first.lineno - 1 : marked[-1].lineno] = new
+    for path, lines in by_file.items():
+        path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def device_name() -> str:

@@ -160,7 +160,7 @@ def _module_distributions() -> dict[str, list[str]]:
     return packages_distributions()
 
 
-def install_line(source: str, strict: bool = False) -> str:
+def install_line(source: str, strict: bool = False, local: frozenset[str] = frozenset()) -> str:
     """`pip install ...` with the pinned version of every package the code imports.
 
     A module no pin provides is left out (the reading fails on it when it runs), or with
@@ -168,7 +168,7 @@ def install_line(source: str, strict: bool = False) -> str:
     """
     pinned = pins()
     wanted = []
-    for module in sorted(imported_modules(source)):
+    for module in sorted(imported_modules(source) - local):
         names = [DISTRIBUTIONS[module]] if module in DISTRIBUTIONS else _module_distributions().get(module, [module])
         for name in names:
             key = _normalise(name)
@@ -184,6 +184,13 @@ def install_line(source: str, strict: bool = False) -> str:
             if spec not in wanted:
                 wanted.append(spec)
     return "pip install " + " ".join(wanted) if wanted else ""
+
+
+def reading_install(reading: Reading, strict: bool = False) -> str:
+    """The install line of a reading; the files it saves beside itself are its own modules."""
+    local = frozenset(Path(name).stem for name in reading.saved_files)
+    sources = [reading_source(reading), *reading.saved_files.values()]
+    return install_line("\n".join(sources), strict=strict, local=local)
 
 
 HOW_TO_RUN = """\
@@ -205,7 +212,7 @@ def header(reading: Reading) -> str:
         page=relative(reading.page),
         label=reading.label,
         stem=reading.stem,
-        install=install_line(reading_source(reading)) or "(nothing to install)",
+        install=reading_install(reading) or "(nothing to install)",
     )
     for name in reading.saved_files:
         lines += f"#   {name} must be beside this file: it is on the page, and a download of its own.\n"

@@ -279,3 +279,28 @@ def test_missing_snippet_fails_the_build(tmp_path):
     done = mkdocs_build(project, project / "site")
     assert done.returncode != 0
     assert "Snippet at path 'snippets/first_model/mlp_parity.py' could not be found" in done.stderr + done.stdout
+
+
+def test_update_rewrites_the_output_lines_where_they_were_written(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "snippets" / "faults").mkdir()
+    snippet = project / "snippets" / "faults" / "stale.py"
+    snippet.write_text(
+        "# --8<-- [start:one]\nprint(round(2 / 3, 2))\n#> 0.66\n# --8<-- [end:one]\n"
+        "# --8<-- [start:two]\nprint('a')\nprint('b')\n#> a\n# --8<-- [end:two]\n"
+    )
+    (project / "docs" / "stale.md").write_text(
+        '# x\n\n```python\n--8<-- "snippets/faults/stale.py:one"\n```\n\n'
+        '```python\n--8<-- "snippets/faults/stale.py:two"\n```\n\n'
+        "```python\nprint(1)\n#> 0\nprint(2)\nprint(3)\n#> 3\n```\n"
+    )
+    args = ["-m", "pytest", "-p", "no:xdist", "-o", "addopts=", "docs/stale.md"]
+    updated = run_python(*args, cwd=project, env={"DOCS_UPDATE_EXAMPLES": "1"}, timeout=120)
+    assert snippet.read_text() == (
+        "# --8<-- [start:one]\nprint(round(2 / 3, 2))\n#> 0.67\n# --8<-- [end:one]\n"
+        "# --8<-- [start:two]\nprint('a')\nprint('b')\n#> a\n#> b\n# --8<-- [end:two]\n"
+    )
+    # Three lines printed, two written in two places: placing them would be a guess.
+    assert "docs/stale.md:11: cannot update its #> lines automatically (2 written, 3 printed" in updated.stdout
+    again = run_python(*args, "-k", "not line:11", cwd=project, timeout=120)
+    assert "2 passed" in again.stdout, again.stdout

@@ -1,0 +1,111 @@
+"""What a reader gets: downloads that are the code the suite ran, installs that are pinned,
+and repository paths that exist and link into the repository."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docs_blocks import ROOT, relative
+from docs_readings import page_readings, reading_install, reading_source, script
+from reader_hooks import DOWNLOADS, REPO_PATH_RE
+
+PAGES = sorted((ROOT / "docs").rglob("*.md"))
+READINGS = [r for page in PAGES for r in page_readings(page)]
+
+
+def download_differences(site: Path) -> list[str]:
+    """Each download of the built site that is not, byte for byte, what the suite executes."""
+    problems = []
+    for reading in READINGS:
+        where = f"{relative(reading.page)} ({reading.label} reading)"
+        py = site / DOWNLOADS / f"{reading.stem}.py"
+        if not py.is_file():
+            problems.append(f"{where}: {py.name} is missing from the site")
+        elif py.read_text(encoding="utf-8") != script(reading):
+            problems.append(f"{where}: {py.name} differs from the code the suite executed")
+        nb = site / DOWNLOADS / f"{reading.stem}.ipynb"
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"] if nb.is_file() else []
+        code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and not "".join(c["source"]).startswith("%%")]
+        if "\n\n".join(code) + "\n" != reading_source(reading):
+            problems.append(f"{where}: {nb.name} differs from the code the suite executed")
+        for name, text in reading.saved_files.items():
+            saved = site / DOWNLOADS / name
+            if not saved.is_file() or saved.read_text(encoding="utf-8") != text:
+                problems.append(f"{where}: the saved file {name} differs from its block")
+    return problems
+
+
+def test_downloads_are_the_code_that_ran(site):
+    assert READINGS
+    assert not download_differences(site)
+
+
+def test_a_download_that_differs_is_named(site, tmp_path):
+    planted = tmp_path / "site"
+    shutil.copytree(site / DOWNLOADS, planted / DOWNLOADS)
+    reading = next(r for r in READINGS if r.name == "pytorch")
+    path = planted / DOWNLOADS / f"{reading.stem}.py"
+    path.write_text(path.read_text(encoding="utf-8") + "print('edited after the run')\n", encoding="utf-8")
+    assert download_differences(planted) == [
+        f"{relative(reading.page)} (PyTorch reading): {reading.stem}.py differs from the code the suite executed"
+    ]
+
+
+def test_every_page_with_code_links_its_downloads(site):
+    for page in PAGES:
+        readings = page_readings(page)
+        if not readings:
+            continue
+        rel = page.relative_to(ROOT / "docs").with_suffix("")
+        built = site / (rel.parent if rel.name == "index" else rel) / "index.html"
+        text = built.read_text(encoding="utf-8")
+        for reading in readings:
+            assert f"{DOWNLOADS}/{reading.stem}.py" in text, f"{relative(page)}: no link to {reading.stem}.py"
+            assert f"{DOWNLOADS}/{reading.stem}.ipynb" in text, f"{relative(page)}: no link to {reading.stem}.ipynb"
+
+
+@pytest.mark.parametrize("reading", READINGS, ids=lambda r: r.stem)
+def test_every_import_is_pinned(reading):
+    """The install line names every package the reading imports, at the version the suite ran."""
+    line = reading_install(reading, strict=True)
+    for spec in line.split()[2:]:
+        assert "==" in spec, spec
+
+
+TEST_ID_RE = re.compile(r"`(?P<file>tests/[\w/]+\.py)::(?P<name>\w+)")
+
+
+def missing_repository_paths(pages) -> list[str]:
+    """`page:line: path` for every repository path or test id a page names that does not exist."""
+    problems = []
+    for page in pages:
+        for k, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            for m in REPO_PATH_RE.finditer(line):
+                path = m["path"].rstrip("/.")
+                if not (ROOT / path).exists():
+                    problems.append(f"{relative(page)}:{k}: {path} does not exist")
+            for m in TEST_ID_RE.finditer(line):
+                test_file = ROOT / m["file"]
+                if test_file.is_file() and f"def {m['name']}(" not in test_file.read_text(encoding="utf-8"):
+                    problems.append(f"{relative(page)}:{k}: {m['file']} has no test {m['name']}")
+    return problems
+
+
+def test_repository_paths_on_pages_exist():
+    assert not missing_repository_paths(PAGES)
+
+
+def test_a_missing_repository_path_is_named(tmp_path):
+    page = tmp_path / "planted.md"
+    page.write_text(
+        "# x\n\nRun `scripts/no_such_tool.py`, then `tests/test_readers.py::test_that_is_not_there`.\n"
+    )
+    assert missing_repository_paths([page]) == [
+        f"{page}:3: scripts/no_such_tool.py does not exist",
+        f"{page}:3: tests/test_readers.py has no test test_that_is_not_there",
+    ]
