@@ -41,6 +41,7 @@ def repo_url() -> str:
 
 def on_config(config, **_kwargs):
     config["repo_url"] = config.get("repo_url") or repo_url()
+    config["repo_name"] = config.get("repo_name") or "/".join(config["repo_url"].split("/")[-2:])
     config["edit_uri"] = config.get("edit_uri") or "edit/main/docs/"
     return config
 

@@ -31,58 +31,74 @@ from docs_readings import Reading, block_spans, page_readings, script
 # The worker: stdin and stdout carry the protocol (one JSON line each way); the blocks'
 # own fd 1 and 2 go to a log, and `print` is captured per block.
 WORKER = r"""
-import contextlib, faulthandler, io, json, os, signal, sys, traceback
-root, prefix = sys.argv[1], sys.prefix
-requests = os.fdopen(os.dup(0), "r")
-replies = os.fdopen(os.dup(1), "w")
-null = os.open(os.devnull, os.O_RDONLY)
-os.dup2(null, 0)
-os.dup2(2, 1)
-sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", closefd=False), line_buffering=True)
-faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=False)
-leaks = [p for p in sys.path if p and p.startswith(root) and not p.startswith(prefix)]
-before = set(sys.modules)
-namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+def _serve(root):
+    import contextlib, faulthandler, io, json, os, signal, sys, tempfile, traceback
 
-def repo_modules():
-    out = []
-    for name, module in list(sys.modules.items()):
-        path = getattr(module, "__file__", None) or ""
-        if path.startswith(root) and not path.startswith(prefix):
-            out.append(f"{name} ({os.path.relpath(path, root)})")
-    return out
+    prefix = sys.prefix
+    requests = os.fdopen(os.dup(0), "r")
+    replies = os.fdopen(os.dup(1), "w")
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(2, 1)
+    sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", closefd=False), line_buffering=True)
+    faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=False)
+    leaks = [p for p in sys.path if p and p.startswith(root) and not p.startswith(prefix)]
+    # The blocks run in __main__ itself, as a script's code does: functions they define
+    # pickle, and `if __name__ == "__main__":` holds.
+    namespace = sys.modules["__main__"].__dict__
+    for name in ("_serve", "_root", "sys"):  # the script starts with none of the worker's names
+        namespace.pop(name, None)
 
-for request in requests:
-    request = json.loads(request)
-    script = request["script"]
-    namespace["__file__"] = script
-    reply = {"ok": True, "printed": "", "frames": []}
-    if leaks:
-        reply.update(ok=False, error=f"the repository is on sys.path: {leaks}")
+    def repo_modules():
+        out = []
+        for name, module in list(sys.modules.items()):
+            path = getattr(module, "__file__", None) or ""
+            if path.startswith(root) and not path.startswith(prefix):
+                out.append(f"{name} ({os.path.relpath(path, root)})")
+        return out
+
+    for request in requests:
+        request = json.loads(request)
+        script = request["script"]
+        namespace["__file__"] = sys.argv[0] = script
+        reply = {"ok": True, "printed": "", "frames": []}
+        if leaks:
+            reply.update(ok=False, error=f"the repository is on sys.path: {leaks}")
+            print(json.dumps(reply), file=replies, flush=True)
+            continue
+        with open(script, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        first, last = request["lines"]
+        source = "\n" * (first - 1) + "\n".join(lines[first - 1 : last]) + "\n"
+        # A real file, not a StringIO: code that hands sys.stdout to a child process needs
+        # a file descriptor, as it has in a reader's terminal.
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as printed:
+            try:
+                code = compile(source, script, "exec", dont_inherit=True)
+                with contextlib.redirect_stdout(printed):
+                    exec(code, namespace)
+            except BaseException as exc:
+                if isinstance(exc, SyntaxError) and exc.filename == script:
+                    frames = [[script, exc.lineno or first]]
+                else:
+                    frames = [[f.filename, f.lineno] for f in traceback.extract_tb(exc.__traceback__)]
+                reply.update(ok=False, error=f"{type(exc).__name__}: {exc}", frames=frames)
+            sys.stdout.flush()
+            printed.flush()
+            printed.seek(0)
+            reply["printed"] = printed.read()
+        leaked = repo_modules()
+        if leaked and reply["ok"]:
+            reply.update(ok=False, error="imports from the repository: " + ", ".join(leaked))
         print(json.dumps(reply), file=replies, flush=True)
-        continue
-    with open(script, encoding="utf-8") as f:
-        lines = f.read().split("\n")
-    first, last = request["lines"]
-    source = "\n" * (first - 1) + "\n".join(lines[first - 1 : last]) + "\n"
-    printed = io.StringIO()
-    try:
-        code = compile(source, script, "exec", dont_inherit=True)
-        with contextlib.redirect_stdout(printed):
-            exec(code, namespace)
-        sys.stdout.flush()
-    except BaseException as exc:
-        if isinstance(exc, SyntaxError) and exc.filename == script:
-            frames = [[script, exc.lineno or first]]
-        else:
-            frames = [[f.filename, f.lineno] for f in traceback.extract_tb(exc.__traceback__)]
-        reply.update(ok=False, error=f"{type(exc).__name__}: {exc}", frames=frames)
-    leaked = repo_modules()
-    if leaked and reply["ok"]:
-        reply.update(ok=False, error="imports from the repository, which a reader does not have: " + ", ".join(leaked))
-    reply["printed"] = printed.getvalue()
-    print(json.dumps(reply), file=replies, flush=True)
+
+
+import sys
+
+_root = sys.argv[1]
+del sys.argv[1:]
+_serve(_root)
 """
+
 
 
 def clean_environment() -> dict[str, str]:
@@ -122,7 +138,7 @@ class ReadingProcess:
             if block.save_as:
                 (self.folder / block.save_as).write_text(block.source, encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-u", "-c", WORKER, str(ROOT) + os.sep],
+            [sys.executable, "-c", WORKER, str(ROOT) + os.sep],
             cwd=self.folder,
             env=clean_environment(),
             stdin=subprocess.PIPE,

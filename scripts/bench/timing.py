@@ -11,7 +11,10 @@ import time
 
 
 def iterations_for(fn, sync, target_s: float) -> int:
-    """How many calls make one sample last about `target_s`: timer resolution and call overhead stay negligible."""
+    """How many calls make one sample last about `target_s`.
+
+    At that length the timer's resolution and the call's overhead stay negligible.
+    """
     start = time.perf_counter()
     fn()
     sync()
@@ -20,7 +23,7 @@ def iterations_for(fn, sync, target_s: float) -> int:
 
 
 def blocked_samples(fn, sync, iterations: int, samples: int) -> list[float]:
-    """Seconds per call: each sample times `iterations` calls back to back and divides."""
+    """Seconds per call: each sample times `iterations` calls back to back, divided."""
     out = []
     for _ in range(samples):
         start = time.perf_counter()
@@ -32,7 +35,8 @@ def blocked_samples(fn, sync, iterations: int, samples: int) -> list[float]:
 
 
 def summarize(samples: list[float]) -> dict:
-    """Median and interquartile range: one slow sample (a context switch) moves neither."""
+    """Median and interquartile range: one slow sample (a context switch) moves
+    neither."""
     ordered = sorted(samples)
     q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
     return {
@@ -45,7 +49,8 @@ def summarize(samples: list[float]) -> dict:
     }
 
 
-# one sample 25 times slower (a context switch) moves neither the median nor the quartiles much
+# one sample 25 times slower (a context switch) moves neither the median nor the
+# quartiles much
 assert summarize([1.0, 2.0, 3.0, 4.0, 100.0]) == {
     "median": 3.0,
     "q1": 2.0,

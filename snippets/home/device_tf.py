@@ -1,4 +1,4 @@
-"""The device lines every TensorFlow example starts with: DOCS_DEVICE picks cpu or cuda."""
+"""The device lines every TensorFlow example starts with, read from DOCS_DEVICE."""
 
 # --8<-- [start:device]
 import os
