@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from docs_readings import notebook, page_readings, reading_install, script  # noqa: E402
+from docs_readings import notebook, page_readings, reading_install, script
 
 DOWNLOADS = "downloads"
 # The publishing repository: the publish workflow sets it from the repository it runs in.
@@ -86,9 +86,7 @@ def download_box(readings, base: str) -> str:
             for name in reading.saved_files
         )
         install = html.escape(reading_install(reading))
-        rows.append(
-            f"<li><strong>{reading.label}</strong>: {links}{extra}<br><code>{install}</code></li>"
-        )
+        rows.append(f"<li><strong>{reading.label}</strong>: {links}{extra}<br><code>{install}</code></li>")
     return (
         '<div class="admonition tip docs-run-page"><p class="admonition-title">Run this page</p>'
         "<p>Each download is exactly the code the test suite ran for that reading, in page order. "

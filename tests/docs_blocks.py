@@ -18,7 +18,6 @@ import markdown
 import yaml
 from pymdownx.snippets import SnippetMissingError
 
-
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = ROOT / "mkdocs.yml"
 
@@ -253,6 +252,6 @@ def compare_output(block: PythonBlock, printed: str, reading: str = "") -> None:
             f"'#> ...' lines:\n" + textwrap.indent("\n".join(actual), "    #> ")
         )
     diff = "\n".join(f"  - {e}" for e in expected) + "\n" + "\n".join(f"  + {a}" for a in actual)
-    raise DocsBlockError(f"{block.where}{where_in}: printed output differs from the '#>' lines (- page, + run):\n{diff}")
-
-
+    raise DocsBlockError(
+        f"{block.where}{where_in}: printed output differs from the '#>' lines (- page, + run):\n{diff}"
+    )

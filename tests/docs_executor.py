@@ -14,6 +14,7 @@ in the time Python does.
 from __future__ import annotations
 
 import atexit
+import itertools
 import json
 import os
 import signal
@@ -98,7 +99,6 @@ _root = sys.argv[1]
 del sys.argv[1:]
 _serve(_root)
 """
-
 
 
 def clean_environment() -> dict[str, str]:
@@ -302,8 +302,14 @@ def run_block(block: PythonBlock) -> None:
         if process.reading.blocks[-1] is block:
             code = process.stop()
             if code:
-                raise _fail(block, process, None, f"the reading's script exited with {code} after its last block:\n"
-                            + textwrap.indent(process.log_tail(), "    "), "")
+                raise _fail(
+                    block,
+                    process,
+                    None,
+                    f"the reading's script exited with {code} after its last block:\n"
+                    + textwrap.indent(process.log_tail(), "    "),
+                    "",
+                )
 
 
 def update_expected(block: PythonBlock, printed: str) -> None:
@@ -314,9 +320,7 @@ def update_expected(block: PythonBlock, printed: str) -> None:
     """
     actual = [line.rstrip() for line in printed.rstrip("\n").split("\n")] if printed.strip() else []
     marked = [line for line in block.lines if EXPECTED_RE.match(line.text)]
-    contiguous = all(
-        a.path == b.path and b.lineno == a.lineno + 1 for a, b in zip(marked, marked[1:])
-    )
+    contiguous = all(a.path == b.path and b.lineno == a.lineno + 1 for a, b in itertools.pairwise(marked))
     if len(marked) != len(actual) and not (marked and contiguous):
         raise DocsBlockError(
             f"{block.where}: cannot update its #> lines automatically ({len(marked)} written, "

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,7 +28,7 @@ from docs_blocks import ROOT, DocsBlockError, PythonBlock, comments_before, pars
 READINGS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "page": "whole-page"}
 TAB_LABELS = {"PyTorch": "pytorch", "TensorFlow": "tensorflow"}
 TAB_RE = re.compile(r'^(?P<indent>[ \t]*)===\+?[ \t]+"(?P<label>[^"]*)"')
-CONTAINER_RE = re.compile(r'^(?P<indent>[ \t]*)(===|\?\?\?\+?|!!!)[ \t]')
+CONTAINER_RE = re.compile(r"^(?P<indent>[ \t]*)(===|\?\?\?\+?|!!!)[ \t]")
 READING_RE = re.compile(r"^\s*<!--\s*reading:\s*(?P<which>\S+)\s*-->\s*$")
 SAVE_AS_RE = re.compile(r"^\s*<!--\s*save-as:\s*(?P<name>[\w.-]+\.py)\s*-->\s*$")
 # Top-level modules whose distribution name differs, or that a reader must install
@@ -193,30 +194,26 @@ def reading_install(reading: Reading, strict: bool = False) -> str:
     return install_line("\n".join(sources), strict=strict, local=local)
 
 
-HOW_TO_RUN = """\
-# {title} ({page}): {label}. The page's blocks in page order, exactly as the
-# test suite runs them.
-#
-# Run it as a file (python {stem}.py) or open {stem}.ipynb in Jupyter. Pasted into
-# Python 3.11's interactive prompt it fails: a blank line inside an indented block
-# ends the block there.
-#
-#   {install}
-#   DOCS_DEVICE=cuda python {stem}.py    # on a GPU (the default is the CPU)
-"""
-
-
 def header(reading: Reading) -> str:
-    lines = HOW_TO_RUN.format(
-        title=page_title(reading.page),
-        page=relative(reading.page),
-        label=reading.label,
-        stem=reading.stem,
-        install=reading_install(reading) or "(nothing to install)",
+    """Comment lines that say what the file is and how to run it, at most 88 columns."""
+    about = (
+        f"{page_title(reading.page)} ({relative(reading.page)}), {reading.label} reading: "
+        "its blocks in page order, exactly as the test suite runs them."
     )
-    for name in reading.saved_files:
-        lines += f"#   {name} must be beside this file: it is on the page, and a download of its own.\n"
-    return lines
+    lines = textwrap.wrap(about, 86)
+    lines += [
+        "",
+        f"Run it as a file (python {reading.stem}.py) or open {reading.stem}.ipynb in",
+        "Jupyter. Pasted into Python 3.11's interactive prompt it fails: a blank line",
+        "inside an indented block ends the block there.",
+        "",
+        *textwrap.wrap(
+            reading_install(reading) or "(nothing to install)", 84, break_on_hyphens=False, subsequent_indent="    "
+        ),
+        f"DOCS_DEVICE=cuda python {reading.stem}.py  # on a GPU (the default is the CPU)",
+    ]
+    lines += [f"{name} must be beside this file: it is on the page, and a download." for name in reading.saved_files]
+    return "".join(f"# {line}".rstrip() + "\n" for line in lines)
 
 
 def page_title(page: Path) -> str:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from docs_blocks import ROOT, relative  # noqa: E402
-from docs_executor import clean_environment  # noqa: E402
-from docs_readings import page_readings, script  # noqa: E402
+from docs_blocks import ROOT, relative
+from docs_executor import clean_environment
+from docs_readings import page_readings, script
 
 
 def run(reading, timeout: int) -> tuple[bool, str, float]:

@@ -165,7 +165,10 @@ def test_printed_output_is_compared(faulty_run):
 
 def test_print_without_expected_output_fails(faulty_run):
     done, _ = faulty_run
-    assert "docs/fault-silent-print.md:3 (whole-page reading): the block prints output the page does not show" in done.stdout
+    assert (
+        "docs/fault-silent-print.md:3 (whole-page reading): the block prints output the page does not show"
+        in done.stdout
+    )
 
 
 def test_a_block_cannot_skip_itself(faulty_run):
@@ -191,8 +194,7 @@ def test_name_from_the_other_tab_fails_in_its_reading(faulty_run):
 def test_block_reading_a_repository_file_fails(faulty_run):
     done, _ = faulty_run
     assert (
-        "docs/fault-repo-file.md:4: FileNotFoundError: [Errno 2] No such file or directory: 'mkdocs.yml'"
-        in done.stdout
+        "docs/fault-repo-file.md:4: FileNotFoundError: [Errno 2] No such file or directory: 'mkdocs.yml'" in done.stdout
     )
 
 

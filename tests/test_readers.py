@@ -9,10 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from reader_hooks import DOWNLOADS, REPO_PATH_RE
 
 from docs_blocks import ROOT, relative
 from docs_readings import page_readings, reading_install, reading_source, script
-from reader_hooks import DOWNLOADS, REPO_PATH_RE
 
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 READINGS = [r for page in PAGES for r in page_readings(page)]
@@ -30,7 +30,11 @@ def download_differences(site: Path) -> list[str]:
             problems.append(f"{where}: {py.name} differs from the code the suite executed")
         nb = site / DOWNLOADS / f"{reading.stem}.ipynb"
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"] if nb.is_file() else []
-        code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and not "".join(c["source"]).startswith("%%")]
+        code = [
+            "".join(c["source"])
+            for c in cells
+            if c["cell_type"] == "code" and not "".join(c["source"]).startswith("%%")
+        ]
         if "\n\n".join(code) + "\n" != reading_source(reading):
             problems.append(f"{where}: {nb.name} differs from the code the suite executed")
         for name, text in reading.saved_files.items():
@@ -102,9 +106,7 @@ def test_repository_paths_on_pages_exist():
 
 def test_a_missing_repository_path_is_named(tmp_path):
     page = tmp_path / "planted.md"
-    page.write_text(
-        "# x\n\nRun `scripts/no_such_tool.py`, then `tests/test_readers.py::test_that_is_not_there`.\n"
-    )
+    page.write_text("# x\n\nRun `scripts/no_such_tool.py`, then `tests/test_readers.py::test_that_is_not_there`.\n")
     assert missing_repository_paths([page]) == [
         f"{page}:3: scripts/no_such_tool.py does not exist",
         f"{page}:3: tests/test_readers.py has no test test_that_is_not_there",

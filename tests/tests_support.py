@@ -10,7 +10,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a build or a test run reads; never .venv, site/ or caches.
-PROJECT_PARTS = ["mkdocs.yml", "pyproject.toml", "conftest.py", "requirements.txt", "overrides", "docs", "snippets", "scripts", "tests"]
+PROJECT_PARTS = [
+    "mkdocs.yml",
+    "pyproject.toml",
+    "conftest.py",
+    "requirements.txt",
+    "overrides",
+    "docs",
+    "snippets",
+    "scripts",
+    "tests",
+]
 
 
 def copy_project(dest: Path) -> Path:

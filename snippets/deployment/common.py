@@ -17,7 +17,7 @@ def digits_split():
 
 
 def assert_parity(route: str, got, want, atol: float | None = None) -> float:
-    """Largest |difference| between two logit arrays; AssertionError naming the route if over atol."""
+    """The largest |got - want|; an AssertionError naming the route if over atol."""
     atol = FLOAT_ATOL if atol is None else atol
     got, want = np.asarray(got), np.asarray(want)
     assert got.shape == want.shape, f"{route}: shape {got.shape}, expected {want.shape}"
@@ -27,7 +27,7 @@ def assert_parity(route: str, got, want, atol: float | None = None) -> float:
 
 
 def scratch_dir() -> Path:
-    """A fresh temporary folder: artifacts never land in the repository."""
+    """A fresh temporary folder: artifacts land neither here nor in the repository."""
     return Path(tempfile.mkdtemp(prefix="deployment-"))
 
 
@@ -41,14 +41,14 @@ FLOAT_ATOL = 1e-4
 # --8<-- [start:cache]
 import hashlib
 import os
+from pathlib import Path
 
 
 def cache_dir(*key: str) -> Path:
-    """A folder for compiled artifacts that take tens of seconds to build.
+    """A folder for compiled artifacts, which are slow to build.
 
     The key holds the framework version and a hash of the weights, so a new torch or a
-    retrained model gets a new folder. DOCS_CACHE_DIR moves the cache; deleting it is
-    always safe.
+    retrained model gets a new folder.
     """
     digest = hashlib.sha256("/".join(key).encode()).hexdigest()[:16]
     path = CACHE_ROOT / "deployment" / digest
@@ -63,7 +63,10 @@ def weights_hash(arrays) -> str:
     return digest.hexdigest()[:16]
 
 
-CACHE_ROOT = Path(os.environ.get("DOCS_CACHE_DIR", Path.home() / ".cache" / "tested-field-guide"))
+# In the home folder, outside the working folder and the repository, so that a run
+# from any folder finds it. DOCS_CACHE_DIR moves it; deleting it is always safe.
+HOME_CACHE = Path.home() / ".cache" / "tested-field-guide"
+CACHE_ROOT = Path(os.environ.get("DOCS_CACHE_DIR", HOME_CACHE))
 # --8<-- [end:cache]
 
 if __name__ == "__main__":
@@ -76,3 +79,4 @@ if __name__ == "__main__":
     except AssertionError as error:
         print(error)
     #> shifted: outputs differ by 0.01, more than 0.0001
+    assert cache_dir("test", "key") == cache_dir("test", "key") != cache_dir("other")

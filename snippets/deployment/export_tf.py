@@ -1,10 +1,15 @@
-"""TensorFlow routes: SavedModel, LiteRT and ONNX, each run and checked against the Keras model."""
+"""TensorFlow routes: SavedModel, LiteRT and ONNX, each run and checked against Keras.
+
+On the page, the names this file imports from common.py come from that file's blocks,
+earlier on the page; server.py is the file the page's serving block saves.
+"""
+
+from common import assert_parity, digits_split, scratch_dir  # noqa: I001
 
 # --8<-- [start:model]
 import keras
 import numpy as np
 import tensorflow as tf
-from deployment.common import assert_parity, digits_split, scratch_dir
 
 x_train, x_test, y_train, y_test = digits_split()
 
@@ -13,13 +18,16 @@ def train_keras_mlp() -> keras.Sequential:
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
         [
-            keras.Input(shape=(64,), name="pixels"),  # the input's name becomes the signature's
+            keras.Input(
+                shape=(64,), name="pixels"
+            ),  # the input's name becomes the signature's
             keras.layers.Dense(128, activation="relu"),
             keras.layers.Dense(10),
         ]
     )
     model.compile(
-        optimizer=keras.optimizers.Adam(1e-2), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        optimizer=keras.optimizers.Adam(1e-2),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
     model.fit(x_train, y_train, epochs=10, batch_size=128, verbose=0)
     return model
@@ -28,7 +36,9 @@ def train_keras_mlp() -> keras.Sequential:
 # The artifacts below are CPU artifacts, so the model stays on the CPU on every runner.
 with tf.device("/CPU:0"):
     keras_model = train_keras_mlp()
-    keras_logits = keras_model.predict(x_test, verbose=0)  # what every route must reproduce
+    keras_logits = keras_model.predict(
+        x_test, verbose=0
+    )  # what every route must reproduce
 keras_accuracy = (keras_logits.argmax(axis=1) == y_test).mean()
 print(f"test accuracy at least 95%: {keras_accuracy >= 0.95}")
 #> test accuracy at least 95%: True
@@ -58,16 +68,33 @@ assert_parity("SavedModel", run_savedmodel(x_test), keras_logits)
 import subprocess
 import sys
 
-# saved_model_cli is installed with TensorFlow; this is `saved_model_cli show --dir ... --all`.
+# saved_model_cli comes with TensorFlow: `saved_model_cli show --dir ... --all`.
 shown = subprocess.run(
-    [sys.executable, "-m", "tensorflow.python.tools.saved_model_cli", "show", "--dir", str(savedmodel), "--all"],
+    [
+        sys.executable,
+        "-m",
+        "tensorflow.python.tools.saved_model_cli",
+        "show",
+        "--dir",
+        str(savedmodel),
+        "--all",
+    ],
     capture_output=True,
     text=True,
     check=True,
 ).stdout
-serving_default = shown.split("signature_def['serving_default']:")[1].split("signature_def[")[0]
+serving_default = shown.split("signature_def['serving_default']:")[1].split(
+    "signature_def["
+)[0]
 lines = [line.strip() for line in serving_default.splitlines()]
-print(*[line for line in lines if line.startswith(("inputs[", "outputs[", "dtype", "shape", "Method"))], sep="\n")
+print(
+    *[
+        line
+        for line in lines
+        if line.startswith(("inputs[", "outputs[", "dtype", "shape", "Method"))
+    ],
+    sep="\n",
+)
 #> inputs['pixels'] tensor_info:
 #> dtype: DT_FLOAT
 #> shape: (-1, 64)
@@ -81,13 +108,19 @@ print(*[line for line in lines if line.startswith(("inputs[", "outputs[", "dtype
 import json
 
 # The body of a TF Serving REST predict call, in its columnar "inputs" form.
-body = json.dumps({"signature_name": "serving_default", "inputs": {"pixels": x_test[:2].tolist()}})
+body = json.dumps(
+    {"signature_name": "serving_default", "inputs": {"pixels": x_test[:2].tolist()}}
+)
 request = json.loads(body)
 signature = tf.saved_model.load(str(savedmodel)).signatures[request["signature_name"]]
-answer = signature(**{name: tf.constant(rows) for name, rows in request["inputs"].items()})
+answer = signature(
+    **{name: tf.constant(rows) for name, rows in request["inputs"].items()}
+)
 print(sorted(answer), answer["output_0"].shape)
 #> ['output_0'] (2, 10)
-assert_parity("REST body through the signature", answer["output_0"].numpy(), keras_logits[:2])
+assert_parity(
+    "REST body through the signature", answer["output_0"].numpy(), keras_logits[:2]
+)
 # --8<-- [end:rest-body]
 
 # --8<-- [start:litert]
@@ -97,7 +130,9 @@ from ai_edge_litert.interpreter import Interpreter
 def convert_litert(savedmodel, path, quantize: bool = False):
     converter = tf.lite.TFLiteConverter.from_saved_model(str(savedmodel))
     if quantize:
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]  # int8 weights, float activations
+        converter.optimizations = [
+            tf.lite.Optimize.DEFAULT
+        ]  # int8 weights, float activations
     path.write_bytes(converter.convert())
     return path
 
@@ -105,11 +140,16 @@ def convert_litert(savedmodel, path, quantize: bool = False):
 def load_litert(path):
     interpreter = Interpreter(model_path=str(path))
     interpreter.allocate_tensors()
-    (given,), (wanted,) = interpreter.get_input_details(), interpreter.get_output_details()
+    (given,), (wanted,) = (
+        interpreter.get_input_details(),
+        interpreter.get_output_details(),
+    )
 
     def run(x):
         if tuple(interpreter.get_input_details()[0]["shape"]) != x.shape:
-            interpreter.resize_tensor_input(given["index"], x.shape)  # the batch size is fixed per allocation
+            interpreter.resize_tensor_input(
+                given["index"], x.shape
+            )  # the batch size is fixed per allocation
             interpreter.allocate_tensors()
         interpreter.set_tensor(given["index"], x)
         interpreter.invoke()
@@ -120,7 +160,10 @@ def load_litert(path):
 
 float_tflite = convert_litert(savedmodel, folder / "digits.tflite")
 int8_tflite = convert_litert(savedmodel, folder / "digits_int8.tflite", quantize=True)
-float_logits, int8_logits = load_litert(float_tflite)(x_test), load_litert(int8_tflite)(x_test)
+float_logits, int8_logits = (
+    load_litert(float_tflite)(x_test),
+    load_litert(int8_tflite)(x_test),
+)
 assert_parity("LiteRT float", float_logits, keras_logits)
 
 size_ratio = int8_tflite.stat().st_size / float_tflite.stat().st_size
@@ -128,7 +171,10 @@ accuracy_change = (int8_logits.argmax(axis=1) == y_test).mean() - keras_accuracy
 agreement = (int8_logits.argmax(axis=1) == keras_logits.argmax(axis=1)).mean()
 print(f"int8 weights: file under 40% of float: {size_ratio < 0.4}")
 #> int8 weights: file under 40% of float: True
-print(f"accuracy change within 1 point: {abs(accuracy_change) <= 0.01}, same digit for 98%+: {agreement >= 0.98}")
+print(
+    f"accuracy change within 1 point: {abs(accuracy_change) <= 0.01},",
+    f"same digit for 98%+: {agreement >= 0.98}",
+)
 #> accuracy change within 1 point: True, same digit for 98%+: True
 assert size_ratio < 0.4, size_ratio
 assert abs(accuracy_change) <= 0.01, accuracy_change
@@ -158,8 +204,10 @@ spec = [tf.TensorSpec([None, 64], tf.float32, name="pixels")]
 
 
 def save_tf_onnx(model: keras.Model, path):
-    # from_function traces a tf.function; from_keras does not handle Keras 3 models (below).
-    proto, _ = tf2onnx.convert.from_function(tf.function(model), input_signature=spec, opset=17)
+    # from_function traces a tf.function; from_keras fails on Keras 3 models (below).
+    proto, _ = tf2onnx.convert.from_function(
+        tf.function(model), input_signature=spec, opset=17
+    )
     path.write_bytes(proto.SerializeToString())
     return path
 
@@ -171,12 +219,28 @@ def load_onnx(path):
 
 
 tf_onnx = save_tf_onnx(keras_model, folder / "digits_tf.onnx")
-assert_parity("ONNX Runtime (from TensorFlow)", load_onnx(tf_onnx)(x_test), keras_logits)
+assert_parity(
+    "ONNX Runtime (from TensorFlow)", load_onnx(tf_onnx)(x_test), keras_logits
+)
 
 try:
     tf2onnx.convert.from_keras(keras_model, input_signature=spec, opset=17)
 except KeyError as error:
-    # Keras numbers its tensors per process, so the number in the message depends on what ran before.
+    # Keras numbers its tensors per process: the number depends on what ran before.
     print("from_keras with a Keras 3 model: KeyError", re.sub(r"\d+", "N", str(error)))
 #> from_keras with a Keras 3 model: KeyError 'keras_tensor_N'
 # --8<-- [end:tf2onnx]
+
+# --8<-- [start:serve]
+from fastapi.testclient import TestClient
+from server import create_app  # server.py, saved from the block above
+
+client = TestClient(create_app(str(tf_onnx), max_batch=64))  # no socket, same app
+served = client.post("/predict", json={"inputs": x_test[:8].tolist()}).json()
+assert_parity("served (TensorFlow ONNX)", served["logits"], keras_logits[:8])
+print(served["digits"] == keras_logits[:8].argmax(axis=1).tolist())
+#> True
+refused = client.post("/predict", json={"inputs": [[0.5] * 63]})
+print(refused.status_code, refused.json()["error"])
+#> 422 inputs.0: List should have at least 64 items after validation, not 63
+# --8<-- [end:serve]

@@ -1,8 +1,13 @@
-"""PyTorch routes: each exports the digit MLP, runs the artifact and checks it against the model."""
+"""PyTorch routes: each exports the digit MLP, runs the artifact, checks it on PyTorch.
+
+On the page, the names this file imports from common.py come from that file's blocks,
+earlier on the page; server.py is the file the page's serving block saves.
+"""
+
+from common import assert_parity, cache_dir, digits_split, scratch_dir, weights_hash  # noqa: I001
 
 # --8<-- [start:model]
 import torch
-from deployment.common import assert_parity, digits_split, scratch_dir
 from torch import nn
 
 x_train, x_test, y_train, y_test = digits_split()
@@ -13,17 +18,19 @@ def train_torch_mlp() -> nn.Sequential:
     model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     inputs, labels = torch.tensor(x_train), torch.tensor(y_train)
-    for _ in range(100):  # full batch: deterministic on the CPU and under a second
+    for _ in range(100):  # full batch: deterministic on the CPU
         optimizer.zero_grad()
         nn.functional.cross_entropy(model(inputs), labels).backward()
         optimizer.step()
     return model.eval()  # exported models are for inference
 
 
-# The exported artifacts below are CPU artifacts, so the model stays on the CPU on every runner.
+# The artifacts below are CPU artifacts: the model stays on the CPU on every runner.
 torch_model = train_torch_mlp()
 with torch.no_grad():
-    torch_logits = torch_model(torch.tensor(x_test)).numpy()  # what every route must reproduce
+    torch_logits = torch_model(
+        torch.tensor(x_test)
+    ).numpy()  # what every route must reproduce
 torch_accuracy = (torch_logits.argmax(axis=1) == y_test).mean()
 print(f"test accuracy at least 95%: {torch_accuracy >= 0.95}")
 #> test accuracy at least 95%: True
@@ -60,16 +67,18 @@ print(f"{len(x_test)} images through the reloaded program: {run_pt2(x_test).shap
 # --8<-- [start:aoti]
 import shutil
 
-from deployment.common import cache_dir, weights_hash
-
 
 def build_aoti(model: nn.Module, path):
-    # Compiling C++ takes tens of seconds on two cores: reuse a package built by the same
-    # torch from the same weights.
+    # Compiling C++ is the slow step of this page: reuse a package built by the same
+    # torch from the same weights (cache_dir, above).
     weights = [p.detach().numpy() for p in model.state_dict().values()]
-    cached = cache_dir("aoti", torch.__version__, weights_hash(weights)) / "digits_aoti.pt2"
+    cached = (
+        cache_dir("aoti", torch.__version__, weights_hash(weights)) / "digits_aoti.pt2"
+    )
     if not cached.exists():
-        torch._inductor.aoti_compile_and_package(export_program(model), package_path=str(cached))
+        torch._inductor.aoti_compile_and_package(
+            export_program(model), package_path=str(cached)
+        )
     shutil.copy(cached, path)
     return path
 
@@ -90,7 +99,11 @@ import onnxruntime as ort
 
 def save_onnx(model: nn.Module, path):
     program = torch.onnx.export(
-        model, (torch.zeros(2, 64),), dynamic_shapes=({0: Dim("batch")},), dynamo=True, verbose=False
+        model,
+        (torch.zeros(2, 64),),
+        dynamic_shapes=({0: Dim("batch")},),
+        dynamo=True,
+        verbose=False,
     )
     program.save(str(path))
     return path
@@ -114,12 +127,18 @@ print(first_input.name, first_input.shape, first_input.type)
 # --8<-- [start:executorch]
 def build_pte(model: nn.Module, path):
     weights = [p.detach().numpy() for p in model.state_dict().values()]
-    cached = cache_dir("executorch", torch.__version__, weights_hash(weights)) / "digits.pte"
-    if not cached.exists():  # lowering takes tens of seconds here: see build_aoti
-        from executorch.backends.xnnpack.partition.xnnpack_partitioner import XnnpackPartitioner
+    cached = (
+        cache_dir("executorch", torch.__version__, weights_hash(weights)) / "digits.pte"
+    )
+    if not cached.exists():  # lowering is slow too: cached as in build_aoti
+        from executorch.backends.xnnpack.partition.xnnpack_partitioner import (
+            XnnpackPartitioner,
+        )
         from executorch.exir import to_edge_transform_and_lower
 
-        lowered = to_edge_transform_and_lower(export_program(model), partitioner=[XnnpackPartitioner()])
+        lowered = to_edge_transform_and_lower(
+            export_program(model), partitioner=[XnnpackPartitioner()]
+        )
         cached.write_bytes(lowered.to_executorch().buffer)
     shutil.copy(cached, path)
     return path
@@ -140,9 +159,13 @@ assert_parity("ExecuTorch", run_pte(x_test), torch_logits)
 import warnings
 
 with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")  # DeprecationWarning is hidden outside __main__ by default
+    warnings.simplefilter(
+        "always"
+    )  # DeprecationWarning is hidden outside __main__ by default
     scripted = torch.jit.script(torch_model)
-deprecations = {str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)}
+deprecations = {
+    str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)
+}
 print(*sorted(deprecations), sep="\n")
 #> `torch.jit.script` is deprecated. Please switch to `torch.compile` or `torch.export`.
 assert any("torch.export" in message for message in deprecations)
@@ -152,5 +175,21 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     scripted.save(str(folder / "digits.ts"))
     reloaded = torch.jit.load(str(folder / "digits.ts"))
-assert_parity("TorchScript", reloaded(torch.tensor(x_test)).detach().numpy(), torch_logits)
+assert_parity(
+    "TorchScript", reloaded(torch.tensor(x_test)).detach().numpy(), torch_logits
+)
 # --8<-- [end:torchscript]
+
+# --8<-- [start:serve]
+from fastapi.testclient import TestClient
+from server import create_app  # server.py, saved from the block above
+
+client = TestClient(create_app(str(torch_onnx), max_batch=64))  # no socket, same app
+served = client.post("/predict", json={"inputs": x_test[:8].tolist()}).json()
+assert_parity("served (PyTorch ONNX)", served["logits"], torch_logits[:8])
+print(served["digits"] == torch_logits[:8].argmax(axis=1).tolist())
+#> True
+refused = client.post("/predict", json={"inputs": [[0.5] * 63]})
+print(refused.status_code, refused.json()["error"])
+#> 422 inputs.0: List should have at least 64 items after validation, not 63
+# --8<-- [end:serve]

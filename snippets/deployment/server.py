@@ -1,18 +1,18 @@
-"""Serve an ONNX model exported from PyTorch or TensorFlow over HTTP, with FastAPI and uvicorn.
+"""Serve an ONNX model exported from PyTorch or TensorFlow over HTTP: FastAPI, uvicorn.
 
-    DEPLOY_MODEL=digits.onnx uvicorn --app-dir snippets/deployment server:create_app --factory
+    DEPLOY_MODEL=digits.onnx uvicorn server:create_app --factory  # in this folder
+    DEPLOY_MODEL=digits.onnx uvicorn --app-dir DIR server:create_app --factory
 
 DEPLOY_MAX_BATCH (default 64) caps the rows in one request. Run as a script, this file
 checks the app in-process against a small hand-built model instead.
 """
 
+# --8<-- [start:app]
 import os
 from typing import Annotated
 
 import numpy as np
 import onnxruntime as ort
-
-# --8<-- [start:app]
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -26,12 +26,15 @@ def create_app(model_path: str | None = None, max_batch: int | None = None) -> F
     max_batch = max_batch or int(os.environ.get("DEPLOY_MAX_BATCH", "64"))
     session = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
     (given,) = session.get_inputs()
-    if given.type != "tensor(float)" or len(given.shape) != 2 or not isinstance(given.shape[1], int):
-        raise RuntimeError(f"{model_path}: expected one float32 input of shape (batch, n), got {given}")
-    width = given.shape[1]
+    width = given.shape[1] if len(given.shape) == 2 else None
+    if given.type != "tensor(float)" or not isinstance(width, int):
+        raise RuntimeError(
+            f"{model_path}: expected one float32 input of shape (batch, n), got {given}"
+        )
 
-    # Strict: a string or a boolean is refused, not converted; integers are fine as floats.
-    Row = Annotated[list[Annotated[float, Strict()]], Field(min_length=width, max_length=width)]
+    # Strict: a string or a boolean is refused, not converted; an int is a fine float.
+    Number = Annotated[float, Strict()]
+    Row = Annotated[list[Number], Field(min_length=width, max_length=width)]
 
     class Batch(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -40,12 +43,19 @@ def create_app(model_path: str | None = None, max_batch: int | None = None) -> F
     app = FastAPI(title="digits")
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def bad_request(
+        request: Request, error: RequestValidationError
+    ) -> JSONResponse:
         problems = error.errors()
         if any(problem["type"] == "json_invalid" for problem in problems):
-            return JSONResponse({"error": "the body is not valid JSON"}, status_code=400)
-        where = lambda problem: ".".join(str(part) for part in problem["loc"][1:]) or "body"  # noqa: E731
-        message = "; ".join(f"{where(problem)}: {problem['msg']}" for problem in problems[:3])
+            return JSONResponse(
+                {"error": "the body is not valid JSON"}, status_code=400
+            )
+
+        def where(problem) -> str:  # ("body", "inputs", 0) -> "inputs.0"
+            return ".".join(str(part) for part in problem["loc"][1:]) or "body"
+
+        message = "; ".join(f"{where(p)}: {p['msg']}" for p in problems[:3])
         return JSONResponse({"error": message}, status_code=422)
 
     @app.get("/healthz")
@@ -53,7 +63,7 @@ def create_app(model_path: str | None = None, max_batch: int | None = None) -> F
         return {"status": "ok", "input": [None, width], "max_batch": max_batch}
 
     @app.post("/predict")
-    def predict(batch: Batch) -> dict:  # a plain def: FastAPI runs it in a worker thread
+    def predict(batch: Batch) -> dict:  # a plain def: FastAPI runs it in a thread
         x = np.asarray(batch.inputs, dtype=np.float32)
         logits = session.run(None, {given.name: x})[0]
         return {"logits": logits.tolist(), "digits": logits.argmax(axis=1).tolist()}
@@ -61,7 +71,8 @@ def create_app(model_path: str | None = None, max_batch: int | None = None) -> F
     return app
 
 
-__all__ = ["create_app"]  # `uvicorn server:create_app --factory` calls it once per worker
+# `uvicorn server:create_app --factory` calls it once per worker.
+__all__ = ["create_app"]
 # --8<-- [end:app]
 
 if __name__ == "__main__":
@@ -71,7 +82,7 @@ if __name__ == "__main__":
     from fastapi.testclient import TestClient
     from onnx import TensorProto, helper, numpy_helper
 
-    # A 64 -> 10 linear model built by hand, so this file runs without PyTorch or TensorFlow.
+    # A 64 -> 10 linear model built by hand: this file runs without PyTorch or TF.
     weights = np.random.default_rng(0).standard_normal((64, 10)).astype(np.float32)
     graph = helper.make_graph(
         [helper.make_node("MatMul", ["pixels", "w"], ["logits"])],
@@ -81,7 +92,12 @@ if __name__ == "__main__":
         [numpy_helper.from_array(weights, "w")],
     )
     path = os.path.join(tempfile.mkdtemp(), "linear.onnx")
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=10), path)
+    onnx.save(
+        helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=10
+        ),
+        path,
+    )
     client = TestClient(create_app(path, max_batch=4))
     x = np.ones((2, 64), dtype=np.float32)
     answer = client.post("/predict", json={"inputs": x.tolist()})

@@ -11,7 +11,9 @@ from torch.utils.data import DataLoader, TensorDataset
 
 digits = load_digits()
 x = torch.from_numpy((digits.data / 16).astype(np.float32))
-x_train, x_test, y_train, y_test = train_test_split(x, torch.from_numpy(digits.target), test_size=0.2, random_state=0)
+x_train, x_test, y_train, y_test = train_test_split(
+    x, torch.from_numpy(digits.target), test_size=0.2, random_state=0
+)
 
 
 class DigitClassifier(L.LightningModule):
@@ -42,8 +44,12 @@ trainer = L.Trainer(
     enable_model_summary=False,
 )
 classifier = DigitClassifier()
-trainer.fit(classifier, DataLoader(TensorDataset(x_train, y_train), batch_size=64, shuffle=True))
-(result,) = trainer.test(classifier, DataLoader(TensorDataset(x_test, y_test), batch_size=360), verbose=False)
+trainer.fit(
+    classifier, DataLoader(TensorDataset(x_train, y_train), batch_size=64, shuffle=True)
+)
+(result,) = trainer.test(
+    classifier, DataLoader(TensorDataset(x_test, y_test), batch_size=360), verbose=False
+)
 print(f"Lightning: test accuracy above 0.9: {result['test_accuracy'] > 0.9}")
 #> Lightning: test accuracy above 0.9: True
 assert trainer.current_epoch == 5

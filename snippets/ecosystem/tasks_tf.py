@@ -1,4 +1,7 @@
-"""Everyday tasks in TensorFlow, written the way its documentation teaches them; scripts/line_counts.py counts them."""
+"""Everyday tasks in TensorFlow, written the way its documentation teaches them.
+
+scripts/line_counts.py counts their lines.
+"""
 
 # --8<-- [start:data]
 import os
@@ -10,7 +13,9 @@ from sklearn.model_selection import train_test_split
 
 digits = load_digits()
 x = (digits.data / 16).astype(np.float32)
-x_train, x_test, y_train, y_test = train_test_split(x, digits.target, test_size=0.2, random_state=0)
+x_train, x_test, y_train, y_test = train_test_split(
+    x, digits.target, test_size=0.2, random_state=0
+)
 save_dir = tempfile.mkdtemp()
 # --8<-- [end:data]
 
@@ -19,7 +24,11 @@ import keras
 
 keras.utils.set_random_seed(0)
 keras_model = keras.Sequential(
-    [keras.Input(shape=(64,)), keras.layers.Dense(128, activation="relu"), keras.layers.Dense(10)]
+    [
+        keras.Input(shape=(64,)),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10),
+    ]
 )
 keras_model.compile(
     optimizer=keras.optimizers.Adam(1e-3),
@@ -52,13 +61,19 @@ class Scale(keras.layers.Layer):
         return inputs * self.scale
 
 
-scaled_keras = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(10), Scale()])
+scaled_keras = keras.Sequential(
+    [keras.Input(shape=(64,)), keras.layers.Dense(10), Scale()]
+)
 # --8<-- [end:custom-layer]
 
 # --8<-- [start:check]
-same_keras = np.array_equal(restored_keras.predict(x_test, verbose=0), keras_model.predict(x_test, verbose=0))
-print(f"test accuracy above 0.9: {keras_accuracy > 0.9}; restored model identical: {same_keras}")
-#> test accuracy above 0.9: True; restored model identical: True
+same_keras = np.array_equal(
+    restored_keras.predict(x_test, verbose=0), keras_model.predict(x_test, verbose=0)
+)
+print(
+    f"test accuracy above 0.9: {keras_accuracy > 0.9}; restored identical: {same_keras}"
+)
+#> test accuracy above 0.9: True; restored identical: True
 print(f"custom layer's parameters counted: {scaled_keras.count_params()}")
 #> custom layer's parameters counted: 660
 # --8<-- [end:check]

@@ -1,4 +1,7 @@
-"""Everyday tasks in PyTorch, written the way its documentation teaches them; scripts/line_counts.py counts them."""
+"""Everyday tasks in PyTorch, written the way its documentation teaches them.
+
+scripts/line_counts.py counts their lines.
+"""
 
 # --8<-- [start:data]
 import os
@@ -10,7 +13,9 @@ from sklearn.model_selection import train_test_split
 
 digits = load_digits()
 x = (digits.data / 16).astype(np.float32)
-x_train, x_test, y_train, y_test = train_test_split(x, digits.target, test_size=0.2, random_state=0)
+x_train, x_test, y_train, y_test = train_test_split(
+    x, digits.target, test_size=0.2, random_state=0
+)
 save_dir = tempfile.mkdtemp()
 # --8<-- [end:data]
 
@@ -27,7 +32,8 @@ loss_fn = nn.CrossEntropyLoss()
 # --8<-- [start:train]
 from torch.utils.data import DataLoader, TensorDataset
 
-loader = DataLoader(TensorDataset(torch.from_numpy(x_train), torch.from_numpy(y_train)), batch_size=32, shuffle=True)
+dataset = TensorDataset(torch.from_numpy(x_train), torch.from_numpy(y_train))
+loader = DataLoader(dataset, batch_size=32, shuffle=True)
 torch_model.train()
 for _ in range(10):
     for xb, yb in loader:
@@ -67,9 +73,14 @@ scaled_torch = nn.Sequential(nn.Linear(64, 10), Scale(10))
 
 # --8<-- [start:check]
 with torch.no_grad():
-    same_torch = torch.equal(restored_torch(torch.from_numpy(x_test)), torch_model(torch.from_numpy(x_test)))
-print(f"test accuracy above 0.9: {torch_accuracy > 0.9}; restored model identical: {same_torch}")
-#> test accuracy above 0.9: True; restored model identical: True
-print(f"custom layer's parameters counted: {sum(p.numel() for p in scaled_torch.parameters())}")
+    same_torch = torch.equal(
+        restored_torch(torch.from_numpy(x_test)), torch_model(torch.from_numpy(x_test))
+    )
+print(
+    f"test accuracy above 0.9: {torch_accuracy > 0.9}; restored identical: {same_torch}"
+)
+#> test accuracy above 0.9: True; restored identical: True
+parameters = sum(p.numel() for p in scaled_torch.parameters())
+print(f"custom layer's parameters counted: {parameters}")
 #> custom layer's parameters counted: 660
 # --8<-- [end:check]

@@ -1,4 +1,4 @@
-"""TensorFlow writes TensorBoard event files; read them back and check what is in them."""
+"""TensorFlow writes TensorBoard event files; read back, they hold what was written."""
 
 # --8<-- [start:write]
 import tempfile
@@ -33,9 +33,15 @@ events.Reload()
 # TF 2 writes scalars and histograms as tensor summaries: they are read back as tensors.
 print(events.Tags()["tensors"], events.Tags()["graph"])
 #> ['loss', 'first_layer/weight'] True
-print([(e.step, round(float(tf.make_ndarray(e.tensor_proto)), 3)) for e in events.Tensors("loss")])
+print(
+    [
+        (e.step, round(float(tf.make_ndarray(e.tensor_proto)), 3))
+        for e in events.Tensors("loss")
+    ]
+)
 #> [(0, 1.0), (1, 0.5), (2, 0.333), (3, 0.25), (4, 0.2)]
-buckets = tf.make_ndarray(events.Tensors("first_layer/weight")[0].tensor_proto)  # rows: left, right, count
+histogram = events.Tensors("first_layer/weight")[0]
+buckets = tf.make_ndarray(histogram.tensor_proto)  # rows: left edge, right edge, count
 print(f"histogram counts {buckets[:, 2].sum():.0f} values")
 #> histogram counts 32 values
 graph_ops = {node.op for node in events.Graph().node}

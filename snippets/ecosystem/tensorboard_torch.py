@@ -20,7 +20,8 @@ with SummaryWriter(log_dir_torch) as writer:
 # --8<-- [start:read]
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-events = EventAccumulator(log_dir_torch, size_guidance={"scalars": 0, "histograms": 0})  # 0: keep all
+keep_all = {"scalars": 0, "histograms": 0}  # 0: no limit on the events read
+events = EventAccumulator(log_dir_torch, size_guidance=keep_all)
 events.Reload()
 print(events.Tags()["scalars"], events.Tags()["histograms"], events.Tags()["graph"])
 #> ['loss'] ['first_layer/weight'] True

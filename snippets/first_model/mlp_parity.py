@@ -1,6 +1,7 @@
-"""The PyTorch and Keras MLPs are one model: copy the weights across, compare outputs."""
+"""The PyTorch and Keras MLPs are one model: copy the weights, compare the outputs."""
 
-from mlp_torch import device, torch_model, x_test  # trains the PyTorch model, as on the page
+# Run alone, the file trains the PyTorch model first, as the page's earlier blocks do.
+from mlp_torch import device, torch_model, x_test
 
 # isort: split
 
@@ -15,15 +16,20 @@ import torch
 tf.config.experimental.enable_tensor_float_32_execution(False)
 
 keras_twin = keras.Sequential(
-    [keras.Input(shape=(64,)), keras.layers.Dense(128, activation="relu"), keras.layers.Dense(10)]
+    [
+        keras.Input(shape=(64,)),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10),
+    ]
 )
 for linear, dense in zip([torch_model[0], torch_model[2]], keras_twin.layers):
     # nn.Linear keeps its weight as (out, in); Dense keeps its kernel as (in, out).
-    dense.set_weights([linear.weight.detach().cpu().numpy().T, linear.bias.detach().cpu().numpy()])
+    weight = linear.weight.detach().cpu().numpy()
+    dense.set_weights([weight.T, linear.bias.detach().cpu().numpy()])
+keras_logits = keras_twin.predict(x_test, verbose=0)
 
 with torch.no_grad():
     torch_logits = torch_model(torch.tensor(x_test, device=device)).cpu().numpy()
-keras_logits = keras_twin.predict(x_test, verbose=0)
 
 largest_gap = np.abs(torch_logits - keras_logits).max()
 same_digit = (torch_logits.argmax(axis=1) == keras_logits.argmax(axis=1)).all()

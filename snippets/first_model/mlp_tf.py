@@ -7,25 +7,35 @@ from sklearn.model_selection import train_test_split
 
 digits = load_digits()  # 1,797 8x8 images that ship with scikit-learn: no download
 x = (digits.data / 16).astype(np.float32)  # pixel values 0..16 scaled to 0..1
-x_train, x_test, y_train, y_test = train_test_split(x, digits.target, test_size=0.2, random_state=0)
+x_train, x_test, y_train, y_test = train_test_split(
+    x, digits.target, test_size=0.2, random_state=0
+)
 # --8<-- [end:data]
+
+import os
+
+# As on the page's first TensorFlow block, so that this file also runs alone.
+tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
 
 # --8<-- [start:model]
 import keras
 import tensorflow as tf
 
-from docs_device import tf_device
-
 
 def make_keras_mlp() -> keras.Sequential:
-    keras.utils.set_random_seed(0)  # the same initial weights for every model built here
+    # The same initial weights for every model built here.
+    keras.utils.set_random_seed(0)
     # The last layer outputs logits, exactly like the PyTorch model.
     return keras.Sequential(
-        [keras.Input(shape=(64,)), keras.layers.Dense(128, activation="relu"), keras.layers.Dense(10)]
+        [
+            keras.Input(shape=(64,)),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10),
+        ]
     )
 
 
-with tf.device(tf_device()):
+with tf.device(tf_device):
     keras_model = make_keras_mlp()
     keras_model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=1e-3),
@@ -43,16 +53,21 @@ assert keras_accuracy >= 0.95, keras_accuracy
 # --8<-- [end:check]
 
 # --8<-- [start:loop]
-with tf.device(tf_device()):
+with tf.device(tf_device):
     looped = make_keras_mlp()
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     optimizer = keras.optimizers.Adam(learning_rate=1e-3)
-    batches = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=0).batch(32)
+    batches = (
+        tf.data.Dataset.from_tensor_slices((x_train, y_train))
+        .shuffle(len(x_train), seed=0)
+        .batch(32)
+    )
 
     @tf.function  # one traced graph per step instead of op-by-op Python dispatch
     def train_step(xb, yb):
         with tf.GradientTape() as tape:
-            loss = loss_fn(yb, looped(xb, training=True))  # the real labels, not the prediction
+            # The loss compares with the real labels, not with the prediction.
+            loss = loss_fn(yb, looped(xb, training=True))
         grads = tape.gradient(loss, looped.trainable_variables)
         optimizer.apply_gradients(zip(grads, looped.trainable_variables))
         return loss

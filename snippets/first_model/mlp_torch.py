@@ -7,17 +7,21 @@ from sklearn.model_selection import train_test_split
 
 digits = load_digits()  # 1,797 8x8 images that ship with scikit-learn: no download
 x = (digits.data / 16).astype(np.float32)  # pixel values 0..16 scaled to 0..1
-x_train, x_test, y_train, y_test = train_test_split(x, digits.target, test_size=0.2, random_state=0)
+x_train, x_test, y_train, y_test = train_test_split(
+    x, digits.target, test_size=0.2, random_state=0
+)
 # --8<-- [end:data]
 
-# --8<-- [start:model]
+import os
+
 import torch
+
+# As on the page's first PyTorch block, so that this file also runs alone.
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
+
+# --8<-- [start:model]
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-
-from docs_device import torch_device
-
-device = torch_device()
 
 
 def make_mlp(softmax_output: bool = False) -> nn.Sequential:
@@ -31,7 +35,9 @@ def make_mlp(softmax_output: bool = False) -> nn.Sequential:
 def train(model: nn.Module, epochs: int = 20) -> float:
     """Adam on mini-batches of 32; returns the last epoch's mean training loss."""
     data = TensorDataset(torch.tensor(x_train), torch.tensor(y_train))
-    loader = DataLoader(data, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0))
+    loader = DataLoader(
+        data, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0)
+    )
     loss_fn = nn.CrossEntropyLoss()  # takes logits: it applies log-softmax itself
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     for _ in range(epochs):
@@ -72,8 +78,11 @@ fixed_loss, buggy_loss = train(fixed, epochs=5), train(buggy, epochs=5)
 floor = -np.log(np.e / (np.e + 9))
 print(f"lowest loss the softmax-first model can ever reach: {floor:.3f}")
 #> lowest loss the softmax-first model can ever reach: 1.461
-print(f"after 5 epochs the logits model is already below that floor: {fixed_loss < floor}")
+print(
+    f"after 5 epochs the logits model is already below that floor: {fixed_loss < floor}"
+)
 #> after 5 epochs the logits model is already below that floor: True
-print(f"softmax-first model is behind on test accuracy: {accuracy(buggy) < accuracy(fixed)}")
+behind = accuracy(buggy) < accuracy(fixed)
+print(f"softmax-first model is behind on test accuracy: {behind}")
 #> softmax-first model is behind on test accuracy: True
 # --8<-- [end:double-softmax]

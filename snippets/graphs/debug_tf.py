@@ -1,4 +1,9 @@
-"""Debugging TensorFlow code: print and tf.print in eager, traced and XLA-compiled functions."""
+"""Debugging TensorFlow code: print and tf.print in eager, traced and XLA functions."""
+
+import os
+
+# The device line of the page's first TensorFlow block, so that this file runs alone.
+tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
 
 # --8<-- [start:debug]
 import os
@@ -6,28 +11,30 @@ import tempfile
 
 import tensorflow as tf
 
-from docs_device import tf_device
-
-# tf.print inside a graph writes from C++, past Python's sys.stdout; send it to a file to show it here.
+# tf.print inside a graph writes from C++, past Python's sys.stdout: send it to a
+# file, to show it here.
 tf_print_log = os.path.join(tempfile.mkdtemp(), "tf_print.log")
 
 
 def double_then_add_tf(x):
     y = x * 2
     print("print sees", type(y).__name__)  # Python: runs whenever the Python body runs
-    tf.print("tf.print sees", y, output_stream=f"file://{tf_print_log}")  # an op: runs whenever the graph runs
+    # an op: runs whenever the graph runs
+    tf.print("tf.print sees", y, output_stream=f"file://{tf_print_log}")
     return y + 1
 
 
 traced_debug = tf.function(double_then_add_tf)
-with tf.device(tf_device()):
+with tf.device(tf_device):
     double_then_add_tf(tf.constant(1.0))  # eager: print sees the value
     #> print sees EagerTensor
     for v in (1.0, 2.0, 3.0):
-        traced_debug(tf.constant(v))  # traced: print runs once, at trace time, on a symbolic tensor
+        # traced: print runs once, at trace time, on a symbolic tensor
+        traced_debug(tf.constant(v))
     #> print sees SymbolicTensor
 
-    tf.config.run_functions_eagerly(True)  # the switch for debugging: tf.function bodies run as Python
+    # The switch for debugging: tf.function bodies run as plain Python.
+    tf.config.run_functions_eagerly(True)
     try:
         traced_debug(tf.constant(4.0))
         #> print sees EagerTensor
@@ -45,10 +52,11 @@ with open(tf_print_log) as log:
 
 # --8<-- [start:xla]
 xla_debug = tf.function(double_then_add_tf, jit_compile=True)
-with tf.device(tf_device()):
+with tf.device(tf_device):
     try:
         xla_debug(tf.constant(1.0))
-    except tf.errors.InvalidArgumentError as err:  # XLA has no kernel for the string ops tf.print uses
+    except tf.errors.InvalidArgumentError as err:
+        # XLA has no kernel for the string ops that tf.print uses
         print(f"XLA refuses tf.print: {'StringFormat' in str(err)}")
 #> print sees SymbolicTensor
 #> XLA refuses tf.print: True

@@ -1,14 +1,16 @@
-"""TensorFlow 2 runs operations as they are called; tf.GradientTape records them for gradients."""
+"""TensorFlow 2 runs operations as they are called; tf.GradientTape records them."""
 
 # --8<-- [start:eager]
+import os
+
 import numpy as np
 import tensorflow as tf
 
-from docs_device import tf_device
-
 tf.random.set_seed(0)
+# "/GPU:0" with DOCS_DEVICE=cuda; named tf_device so it never replaces PyTorch's device
+tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
 
-with tf.device(tf_device()):
+with tf.device(tf_device):
     a_tf = tf.constant([1.0, 2.0, 3.0])
     b_tf = a_tf * 2  # computed on this line: no session, no graph to build first
 print(b_tf.numpy().tolist(), type(b_tf).__name__)
@@ -18,13 +20,14 @@ print(f"executing eagerly: {tf.executing_eagerly()}")
 # --8<-- [end:eager]
 
 # --8<-- [start:autodiff]
-with tf.device(tf_device()):
+with tf.device(tf_device):
     w_tf = tf.Variable([0.5, -1.0, 2.0])
     with tf.GradientTape() as tape:  # records the operations below as they run
         loss_tf = tf.reduce_sum(tf.sin(w_tf * a_tf))
     grad_w_tf = tape.gradient(loss_tf, w_tf)
 
-np.testing.assert_allclose(grad_w_tf.numpy(), np.cos(w_tf.numpy() * a_tf.numpy()) * a_tf.numpy(), rtol=1e-6)
+w_np, a_np = w_tf.numpy(), a_tf.numpy()
+np.testing.assert_allclose(grad_w_tf.numpy(), np.cos(w_np * a_np) * a_np, rtol=1e-6)
 print([round(v, 3) for v in grad_w_tf.numpy().tolist()])
 #> [0.878, -0.832, 2.881]
 # --8<-- [end:autodiff]
@@ -38,7 +41,7 @@ def scale_or_shift_tf(x):
 
 
 for values in ([1.0, 2.0], [-1.0, -2.0]):
-    with tf.device(tf_device()):
+    with tf.device(tf_device):
         x_tf = tf.Variable(values)
         with tf.GradientTape() as tape:
             y_tf = scale_or_shift_tf(x_tf)

@@ -1,12 +1,12 @@
-"""PyTorch runs operations as they are called, and autograd records a graph while they run."""
+"""PyTorch runs operations as they are called; autograd records a graph as they run."""
 
 # --8<-- [start:eager]
+import os
+
 import torch
 
-from docs_device import torch_device
-
 torch.manual_seed(0)
-device = torch_device()
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))  # "cuda" on a GPU
 
 a = torch.tensor([1.0, 2.0, 3.0], device=device)
 b = a * 2  # computed on this line: the value exists before the next one runs
@@ -29,7 +29,8 @@ print(" -> ".join(chain))
 #> SumBackward0 -> SinBackward0 -> MulBackward0 -> AccumulateGrad
 
 (grad_w,) = torch.autograd.grad(loss, w)
-torch.testing.assert_close(grad_w, torch.cos(w * a) * a)  # d/dw sum(sin(w*a)) = cos(w*a) * a
+# d/dw sum(sin(w*a)) = cos(w*a) * a
+torch.testing.assert_close(grad_w, torch.cos(w * a) * a)
 print([round(v, 3) for v in grad_w.tolist()])
 #> [0.878, -0.832, 2.881]
 # --8<-- [end:autodiff]
@@ -46,7 +47,8 @@ for values in ([1.0, 2.0], [-1.0, -2.0]):
     x = torch.tensor(values, device=device, requires_grad=True)
     y = scale_or_shift_torch(x)
     y.sum().backward()
-    print(f"{values}: recorded {type(y.grad_fn).__name__}, gradient {x.grad.tolist()}")
+    recorded = type(y.grad_fn).__name__
+    print(f"{values}: recorded {recorded}, gradient {x.grad.tolist()}")
 #> [1.0, 2.0]: recorded MulBackward0, gradient [2.0, 2.0]
 #> [-1.0, -2.0]: recorded SubBackward0, gradient [1.0, 1.0]
 # --8<-- [end:branch]

@@ -1,13 +1,16 @@
 """tf.function(jit_compile=True): XLA's first-call cost against steady state."""
 
+import os
+
+# The device line of the page's first TensorFlow block, so that this file runs alone.
+tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
+
 # --8<-- [start:jit]
 import statistics
 import time
 
 import numpy as np
 import tensorflow as tf
-
-from docs_device import tf_device
 
 
 def dense_gelu_tf(x, w):
@@ -21,17 +24,25 @@ def seconds_tf(fn, *args):
     return time.perf_counter() - start, result
 
 
-with tf.device(tf_device()):
+with tf.device(tf_device):
     x_jit_tf = tf.random.stateless_normal([64, 64], seed=[0, 0]) / 8
     w_jit_tf = tf.random.stateless_normal([64, 64], seed=[0, 1]) / 8
-    xla_dense = tf.function(dense_gelu_tf, jit_compile=True)  # XLA compiles the traced graph
+    xla_dense = tf.function(dense_gelu_tf, jit_compile=True)  # XLA compiles the graph
+    args_tf = (x_jit_tf, w_jit_tf)
 
-    first_s_tf, first_result_tf = seconds_tf(xla_dense, x_jit_tf, w_jit_tf)  # trace, XLA compile, run
-    warm_s_tf = statistics.median(seconds_tf(xla_dense, x_jit_tf, w_jit_tf)[0] for _ in range(20))
-    eager_s_tf = statistics.median(seconds_tf(dense_gelu_tf, x_jit_tf, w_jit_tf)[0] for _ in range(20))
-    timings_tf = {"first call": first_s_tf, "warm call": warm_s_tf, "eager call": eager_s_tf}
+    first_s_tf, first_result_tf = seconds_tf(xla_dense, *args_tf)  # trace, compile, run
+    warm_s_tf = statistics.median(seconds_tf(xla_dense, *args_tf)[0] for _ in range(20))
+    eager_s_tf = statistics.median(
+        seconds_tf(dense_gelu_tf, *args_tf)[0] for _ in range(20)
+    )
+    timings_tf = {
+        "first call": first_s_tf,
+        "warm call": warm_s_tf,
+        "eager call": eager_s_tf,
+    }
 
-    np.testing.assert_allclose(first_result_tf, dense_gelu_tf(x_jit_tf, w_jit_tf).numpy(), rtol=1e-4, atol=1e-4)
+    eager_result_tf = dense_gelu_tf(*args_tf).numpy()
+    np.testing.assert_allclose(first_result_tf, eager_result_tf, rtol=1e-4, atol=1e-4)
     hlo = xla_dense.experimental_get_compiler_ir(x_jit_tf, w_jit_tf)(stage="hlo")
 print(f"compiled by XLA: {hlo.startswith('HloModule')}")
 #> compiled by XLA: True

@@ -1,4 +1,9 @@
-"""One data-dependent function in TensorFlow, run eagerly, traced, compiled with XLA, and exported."""
+"""One data-dependent function in TensorFlow: eager, traced, XLA-compiled, exported."""
+
+import os
+
+# The device line of the page's first TensorFlow block, so that this file runs alone.
+tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
 
 # --8<-- [start:modes]
 import tempfile
@@ -6,11 +11,10 @@ import tempfile
 import numpy as np
 import tensorflow as tf
 
-from docs_device import tf_device
-
 
 def scale_or_shift_tf(x):
-    if tf.reduce_sum(x) > 0:  # eager: Python `if`; traced: AutoGraph turns it into a graph `If`
+    # eager: a Python `if`; traced: AutoGraph turns it into a graph conditional
+    if tf.reduce_sum(x) > 0:
         return x * 2
     return x - 1
 
@@ -25,8 +29,8 @@ class ScaleOrShiftModule(tf.Module):
         return scale_or_shift_tf(x)
 
 
-with tempfile.TemporaryDirectory() as export_dir, tf.device(tf_device()):
-    # Exported: a SavedModel holds the graph for any length, and loads without this Python code.
+with tempfile.TemporaryDirectory() as export_dir, tf.device(tf_device):
+    # Exported: a SavedModel holds the graph for any length; it loads without this code.
     tf.saved_model.save(ScaleOrShiftModule(), export_dir)
     reloaded_tf = tf.saved_model.load(export_dir)
 
@@ -44,7 +48,9 @@ with tempfile.TemporaryDirectory() as export_dir, tf.device(tf_device()):
 signature = reloaded_tf.signatures["serving_default"].structured_input_signature[1]["x"]
 print(f"exported for shape {signature.shape}, {signature.dtype.name}")
 #> exported for shape (None,), float32
-graph = traced_sos.get_concrete_function(tf.TensorSpec(shape=[None], dtype=tf.float32)).graph
-print(sorted({node.op for node in graph.as_graph_def().node} - {"Const", "Identity", "Placeholder"}))
+any_length = tf.TensorSpec(shape=[None], dtype=tf.float32)
+graph = traced_sos.get_concrete_function(any_length).graph
+graph_ops = {node.op for node in graph.as_graph_def().node}
+print(sorted(graph_ops - {"Const", "Identity", "Placeholder"}))
 #> ['Greater', 'StatelessIf', 'Sum']
 # --8<-- [end:modes]

@@ -1,14 +1,17 @@
-"""One data-dependent function in PyTorch, run eagerly, compiled as one graph, and exported."""
+"""One data-dependent function in PyTorch: eager, compiled as one graph, exported."""
+
+import os
+
+import torch
+
+# The device line of the page's first PyTorch block, so that this file runs alone.
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
 
 # --8<-- [start:modes]
 import io
 
 import torch
 from torch.export import Dim, export
-
-from docs_device import torch_device
-
-device = torch_device()
 
 
 def scale_or_shift_cond(x):
@@ -21,18 +24,24 @@ class ScaleOrShift(torch.nn.Module):
         return scale_or_shift_cond(x)
 
 
-# Compiled with the default backend (Inductor); fullgraph=True raises on any graph break, so this is one graph.
+# Compiled with the default backend (Inductor); fullgraph=True raises on any graph
+# break, so this is one graph.
 compiled_cond = torch.compile(scale_or_shift_cond, fullgraph=True)
 
 # Exported: one graph, for any length from 1 to 1024, saved and loaded back.
 length = Dim("length", min=1, max=1024)
-exported = export(ScaleOrShift(), (torch.ones(4, device=device),), dynamic_shapes={"x": {0: length}})
+example_x = (torch.ones(4, device=device),)
+exported = export(ScaleOrShift(), example_x, dynamic_shapes={"x": {0: length}})
 buffer = io.BytesIO()
 torch.export.save(exported, buffer)
 buffer.seek(0)
 reloaded = torch.export.load(buffer).module()
 
-modes_torch = {"compiled": compiled_cond, "exported": exported.module(), "saved and loaded": reloaded}
+modes_torch = {
+    "compiled": compiled_cond,
+    "exported": exported.module(),
+    "saved and loaded": reloaded,
+}
 for values in ([1.0, 2.0, 3.0], [-1.0, -2.0], [-3.0, 1.0, 1.0, 1.0, 1.0, 1.0]):
     x = torch.tensor(values, device=device)
     eager_result = scale_or_shift_cond(x)
@@ -50,7 +59,7 @@ print(f"exported for lengths {int(bounds.lower)} to {int(bounds.upper)}")
 #> exported for lengths 1 to 1024
 try:
     reloaded(torch.ones(2000, device=device))
-except AssertionError as err:  # the exported graph checks its inputs against the declared range
+except AssertionError as err:  # the exported graph checks inputs against the range
     print(err)
 #> Guard failed: x.size()[0] <= 1024
 # --8<-- [end:modes]

@@ -1,12 +1,16 @@
-"""The graph of one small function, read from TensorFlow's own representation: a GraphDef.
+"""One small function's graph, read from TensorFlow's own representation: a GraphDef.
 
-scripts/draw_graphs.py runs this file and draws `tf_small_nodes` as docs/assets/graphs/small_tf.svg.
+scripts/draw_graphs.py runs this file and draws `tf_small_nodes` as
+docs/assets/graphs/small_tf.svg.
 """
+
+import os
+
+# The device line of the page's first TensorFlow block, so that this file runs alone.
+tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
 
 # --8<-- [start:picture]
 import tensorflow as tf
-
-from docs_device import tf_device
 
 
 @tf.function
@@ -14,13 +18,20 @@ def small_tf(x, w, b):
     return tf.nn.relu(x @ w + b)
 
 
-with tf.device(tf_device()):
+with tf.device(tf_device):
     small_concrete = small_tf.get_concrete_function(
-        tf.TensorSpec([None, 3], tf.float32), tf.TensorSpec([3, 2], tf.float32), tf.TensorSpec([2], tf.float32)
+        tf.TensorSpec([None, 3], tf.float32),
+        tf.TensorSpec([3, 2], tf.float32),
+        tf.TensorSpec([2], tf.float32),
     )
 small_graph = small_concrete.graph
 tf_small_nodes = [  # (name, op, inputs, output shape) for every node of the GraphDef
-    (node.name, node.op, list(node.input), str(small_graph.get_operation_by_name(node.name).outputs[0].shape))
+    (
+        node.name,
+        node.op,
+        list(node.input),
+        str(small_graph.get_operation_by_name(node.name).outputs[0].shape),
+    )
     for node in small_graph.as_graph_def().node
 ]
 for name, op, inputs, shape in tf_small_nodes:

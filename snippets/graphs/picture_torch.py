@@ -1,15 +1,19 @@
-"""The graph of one small function, read from PyTorch's own representation: an exported FX graph.
+"""One small function's graph, read from PyTorch's own representation: an export graph.
 
-scripts/draw_graphs.py runs this file and draws `torch_small_nodes` as docs/assets/graphs/small_torch.svg.
+scripts/draw_graphs.py runs this file and draws `torch_small_nodes` as
+docs/assets/graphs/small_torch.svg.
 """
+
+import os
+
+import torch
+
+# The device line of the page's first PyTorch block, so that this file runs alone.
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
 
 # --8<-- [start:picture]
 import torch
 from torch.export import Dim, export
-
-from docs_device import torch_device
-
-device = torch_device()
 
 
 class SmallTorch(torch.nn.Module):
@@ -17,8 +21,14 @@ class SmallTorch(torch.nn.Module):
         return torch.relu(x @ w + b)
 
 
-example = (torch.ones(4, 3, device=device), torch.ones(3, 2, device=device), torch.ones(2, device=device))
-small_exported = export(SmallTorch(), example, dynamic_shapes={"x": {0: Dim("batch")}, "w": None, "b": None})
+example = (
+    torch.ones(4, 3, device=device),
+    torch.ones(3, 2, device=device),
+    torch.ones(2, device=device),
+)
+small_exported = export(
+    SmallTorch(), example, dynamic_shapes={"x": {0: Dim("batch")}, "w": None, "b": None}
+)
 
 
 def describe(node):

@@ -1,8 +1,11 @@
-"""tf.function: tracing Python into graphs, what triggers a retrace, and what AutoGraph rewrites."""
+"""tf.function: tracing Python into graphs, retracing, and what AutoGraph rewrites."""
+
+import os
 
 import tensorflow as tf
 
-from docs_device import tf_device
+# The device lines of the page's first TensorFlow block, so that this file runs alone.
+tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
 
 
 # --8<-- [start:retrace]
@@ -20,10 +23,11 @@ calls = [
     ("Python int 3", 3),
     ("Python int 3 again", 3),
 ]
-with tf.device(tf_device()):
+with tf.device(tf_device):
     for label, arg in calls:
         double_tf(arg)
-        print(f"{label:<31} traces so far: {double_tf.experimental_get_tracing_count()}")
+        traces = double_tf.experimental_get_tracing_count()
+        print(f"{label:<31} traces so far: {traces}")
 #> float32, shape [2]              traces so far: 1
 #> float32, shape [2], new values  traces so far: 1
 #> float32, shape [3]              traces so far: 2
@@ -45,11 +49,12 @@ def double_relaxed(x):
     return x * 2
 
 
-with tf.device(tf_device()):
+with tf.device(tf_device):
     for n in (2, 3, 4, 5):
         double_any_length(tf.ones([n]))
         double_relaxed(tf.ones([n]))
-    # The second trace of double_relaxed was already for shape [None]: asking for it traces nothing.
+    # The second trace of double_relaxed was already for shape [None]:
+    # asking for that signature traces nothing.
     double_relaxed.get_concrete_function(tf.TensorSpec(shape=[None], dtype=tf.float32))
 print(f"input_signature: {double_any_length.experimental_get_tracing_count()} trace")
 #> input_signature: 1 trace
@@ -64,16 +69,17 @@ except TypeError as err:
 # --8<-- [end:signature]
 
 # --8<-- [start:side-effects]
-python_runs = []  # a Python side effect: appended to while the function body runs as Python
+python_runs = []  # a Python side effect: appended to while the body runs as Python
 
 
 @tf.function
 def count_and_double(x):
-    python_runs.append(f"{type(x).__name__}, executing eagerly: {tf.executing_eagerly()}")
+    eagerly = tf.executing_eagerly()
+    python_runs.append(f"{type(x).__name__}, executing eagerly: {eagerly}")
     return x * 2
 
 
-with tf.device(tf_device()):
+with tf.device(tf_device):
     results = [float(count_and_double(tf.constant(v))) for v in (1.0, 2.0, 3.0)]
 print(results)
 #> [2.0, 4.0, 6.0]
@@ -93,28 +99,34 @@ def positive_sum_tf(x):
     return total
 
 
-code = tf.autograph.to_code(positive_sum_tf)  # the Python AutoGraph generates from the function
+code = tf.autograph.to_code(positive_sum_tf)  # the Python AutoGraph generates
 print(sorted(set(re.findall(r"ag__\.(\w+_stmt)\(", code))))
 #> ['for_stmt', 'if_stmt']
-print(re.findall(r"def (\w+)\(", code))
-#> ['tf__positive_sum_tf', 'get_state_1', 'set_state_1', 'loop_body', 'get_state', 'set_state', 'if_body', 'else_body']
+defined = re.findall(r"def (\w+)\(", code)  # the function, then the ones inside it
+print(defined[0])
+#> tf__positive_sum_tf
+print(" ".join(defined[1:]))
+#> get_state_1 set_state_1 loop_body get_state set_state if_body else_body
 
 traced_positive_sum = tf.function(positive_sum_tf)
-with tf.device(tf_device()):
-    concrete = traced_positive_sum.get_concrete_function(tf.TensorSpec(shape=[None], dtype=tf.float32))
+with tf.device(tf_device):
+    any_length = tf.TensorSpec(shape=[None], dtype=tf.float32)
+    concrete = traced_positive_sum.get_concrete_function(any_length)
     graph_def = concrete.graph.as_graph_def()
-    # Loop and branch bodies are functions in the graph's library, called by While and If ops.
-    ops = {node.op for node in graph_def.node} | {n.op for f in graph_def.library.function for n in f.node_def}
+    # Loop and branch bodies are functions in the graph's library, called by While/If.
+    ops = {node.op for node in graph_def.node}
+    ops |= {n.op for f in graph_def.library.function for n in f.node_def}
     print(sorted(op for op in ops if op.endswith(("If", "While"))))
     #> ['StatelessIf', 'StatelessWhile']
     x_values = tf.constant([1.0, -2.0, 3.0, -4.0])
-    assert float(traced_positive_sum(x_values)) == float(positive_sum_tf(x_values)) == 4.0
+    assert float(traced_positive_sum(x_values)) == float(positive_sum_tf(x_values)) == 4
 # --8<-- [end:autograph]
 
 # --8<-- [start:no-autograph]
-# Gradients do not come from AutoGraph: switch it off and GradientTape still differentiates the graph.
+# Gradients do not come from AutoGraph: switch it off, and GradientTape still
+# differentiates the graph.
 cube_tf = tf.function(lambda x: x**3, autograph=False)
-with tf.device(tf_device()):
+with tf.device(tf_device):
     x_cube = tf.Variable(2.0)
     with tf.GradientTape() as tape:
         y_cube = cube_tf(x_cube)

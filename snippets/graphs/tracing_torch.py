@@ -1,11 +1,12 @@
-"""PyTorch's graph capture: torch.fx, torch.compile's recompiles and graph breaks, torch.export."""
+"""PyTorch's graph capture: torch.fx, torch.compile's recompiles and breaks, export."""
+
+import os
 
 import torch
 
-from docs_device import torch_device
-
+# The page defines these in its first PyTorch blocks; repeated so this file runs alone.
 torch.manual_seed(0)
-device = torch_device()
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
 
 
 def scale_or_shift_torch(x):
@@ -22,7 +23,8 @@ def dense_relu(x, w, b):
     return torch.relu(x @ w + b)
 
 
-traced = torch.fx.symbolic_trace(dense_relu)  # runs the function once on proxies, records each call
+# Runs the function once on proxies, and records each call.
+traced = torch.fx.symbolic_trace(dense_relu)
 print(traced.code.strip())
 #> def forward(self, x, w, b):
 #>     matmul = x @ w;  x = w = None
@@ -38,12 +40,12 @@ except torch.fx.proxy.TraceError as err:
 # --8<-- [end:fx]
 
 # --8<-- [start:recompile]
-torch._dynamo.reset()  # start from empty caches, so the counts below do not depend on what ran before
+torch._dynamo.reset()  # empty caches: the counts below do not depend on what ran before
 captured = []
 
 
 def counting_backend(graph_module, example_inputs):
-    """A torch.compile backend that keeps each graph Dynamo hands it and runs it unchanged."""
+    """A torch.compile backend: keeps each graph Dynamo hands it, runs it unchanged."""
     captured.append(graph_module)
     return graph_module.forward
 
@@ -57,14 +59,16 @@ calls_torch = [
     ("negative sum: the other branch", torch.tensor([-1.0, -2.0, -3.0, -4.0])),
 ]
 for label, arg in calls_torch:
-    torch.testing.assert_close(compiled_sos(arg.to(device)), scale_or_shift_torch(arg.to(device)))
+    arg = arg.to(device)
+    torch.testing.assert_close(compiled_sos(arg), scale_or_shift_torch(arg))
     print(f"{label:<31} graphs so far: {len(captured)}")
 #> float32, shape [2]              graphs so far: 2
 #> float32, shape [2], new values  graphs so far: 2
 #> float32, shape [3]              graphs so far: 4
 #> float32, shape [4]              graphs so far: 4
 #> negative sum: the other branch  graphs so far: 5
-print(captured[0].code.strip())  # the first graph stops at the `if`: it returns the condition
+# The first graph stops at the `if`: it returns the condition.
+print(captured[0].code.strip())
 #> def forward(self, L_x_ : torch.Tensor):
 #>     l_x_ = L_x_
 #>     sum_1 = l_x_.sum();  l_x_ = None
@@ -74,13 +78,16 @@ print(captured[0].code.strip())  # the first graph stops at the `if`: it returns
 
 # --8<-- [start:explain]
 explanation = torch._dynamo.explain(scale_or_shift_torch)(torch.ones(3, device=device))
-print(f"graphs: {explanation.graph_count}, graph breaks: {explanation.graph_break_count}")
+graphs, breaks = explanation.graph_count, explanation.graph_break_count
+print(f"graphs: {graphs}, graph breaks: {breaks}")
 #> graphs: 2, graph breaks: 1
 print(explanation.break_reasons[0].reason)
 #> generic_jump TensorVariable()
 
-try:  # fullgraph=True turns a graph break into an error that says why
-    torch.compile(scale_or_shift_torch, backend="eager", fullgraph=True)(torch.ones(3, device=device))
+# fullgraph=True turns a graph break into an error that says why
+strict_sos = torch.compile(scale_or_shift_torch, backend="eager", fullgraph=True)
+try:
+    strict_sos(torch.ones(3, device=device))
 except torch._dynamo.exc.Unsupported as err:
     print(str(err).splitlines()[0])
 #> Data-dependent branching
@@ -97,7 +104,8 @@ class ScaleOrShiftPython(torch.nn.Module):
 
 try:
     export(ScaleOrShiftPython(), (torch.ones(3, device=device),))
-except Exception as err:  # export wants one whole graph: a value-dependent `if` cannot be in it
+except Exception as err:
+    # export needs one whole graph, and a value-dependent `if` cannot be in it
     print(type(err).__name__)
 #> GuardOnDataDependentSymNode
 # --8<-- [end:export-fails]

@@ -3,9 +3,10 @@
 A row names a PyTorch API and its TensorFlow/Keras twin. Its check builds the PyTorch
 side, copies the weights across (converting layouts on the way), runs both on the same
 input, and returns the two results; `run()` asserts they agree within the row's stated
-tolerance. Rows about training take optimiser steps from the same weights and gradients.
-tests/test_api_equivalence.py runs one test per row, and scripts/api_table.py renders the
-page's table from the same list, so a row cannot be on the page without its test.
+tolerance. Rows about training take optimiser steps from the same weights and
+gradients. tests/test_api_equivalence.py runs one test per row, and
+scripts/api_table.py renders the page's table from the same list, so a row cannot be
+on the page without its test.
 """
 
 from __future__ import annotations
@@ -22,15 +23,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from docs_device import device_name, tf_device, torch_device
+# The device every example on the site uses: DOCS_DEVICE=cpu (the default) or cuda.
+DEVICE_NAME = os.environ.get("DOCS_DEVICE", "cpu")
+TF_DEVICE = "/GPU:0" if DEVICE_NAME == "cuda" else "/CPU:0"
 
-# On Ampere and newer GPUs both frameworks may multiply float32 in TF32; full float32 here,
-# so the tolerances below hold on the GPU runner too.
+# On Ampere and newer GPUs both frameworks may multiply float32 in TF32; full float32
+# here, so the tolerances below hold on the GPU runner too.
 tf.config.experimental.enable_tensor_float_32_execution(False)
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
 
-DEVICE = torch_device()
+DEVICE = torch.device(DEVICE_NAME)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,21 +44,31 @@ class Tol:
     why: str
 
 
-EXACT = Tol("exact", 0.0, 0.0, "exact: values are only moved or selected, no arithmetic differs")
-# float32 has a 24-bit significand (eps 1.2e-7); sums of up to ~100 terms of size ~1 added in
-# another order differ by a few hundred eps at worst: 1e-5 covers that and catches a wrong
-# weight layout, which moves outputs by tenths.
+EXACT = Tol(
+    "exact", 0.0, 0.0, "exact: values are only moved or selected, no arithmetic differs"
+)
+# float32 has a 24-bit significand (eps 1.2e-7); sums of up to ~100 terms of size ~1
+# added in another order differ by a few hundred eps at worst: 1e-5 covers that and
+# catches a wrong weight layout, which moves outputs by tenths.
 F32 = Tol("float32", 1e-5, 1e-5, "float32, same formula, different summation order")
-# Recurrences, attention and three optimiser steps chain a few float32 roundings and, for
-# Adam/RMSprop, a square root of a small number: still far below a wrong-convention gap (>1e-3).
+# Recurrences, attention and three optimiser steps chain a few float32 roundings and,
+# for Adam/RMSprop, a square root of a small number: still far below a
+# wrong-convention gap (>1e-3).
 F32_CHAIN = Tol("float32 chain", 1e-5, 1e-4, "float32 through several chained steps")
-# Keras clips probabilities to [1e-7, 1 - 1e-7] before the log in losses that take probabilities.
-CLIPPED = Tol("clipped", 1e-5, 1e-4, "float32; Keras clips probabilities at 1e-7 before the log")
-# 65,536 draws: the sample standard deviation is within 0.5 % of the true one (about 2 standard
-# errors is 0.55 %), so 2 % passes every seed and still catches a wrong fan or gain (>= 40 %).
-STATS = Tol("statistics", 0.0, 0.02, "sample statistics of 65,536 draws vs. the formula")
-# bfloat16 keeps 8 significant bits (relative rounding 2**-8 = 0.4 %), float16 11; both round the
-# inputs and the result, so 2 % relative plus 0.02 absolute for values near zero.
+# Keras clips probabilities to [1e-7, 1 - 1e-7] before the log in losses that take
+# probabilities.
+CLIPPED = Tol(
+    "clipped", 1e-5, 1e-4, "float32; Keras clips probabilities at 1e-7 before the log"
+)
+# 65,536 draws: the sample standard deviation is within 0.5 % of the true one (about
+# 2 standard errors is 0.55 %), so 2 % passes every seed and still catches a wrong fan
+# or gain (>= 40 %).
+STATS = Tol(
+    "statistics", 0.0, 0.02, "sample statistics of 65,536 draws vs. the formula"
+)
+# bfloat16 keeps 8 significant bits (relative rounding 2**-8 = 0.4 %), float16 11;
+# both round the inputs and the result, so 2 % relative plus 0.02 absolute for values
+# near zero.
 HALF = Tol("16-bit", 0.02, 0.02, "16-bit compute: 8 significant bits for bfloat16")
 
 
@@ -85,16 +98,18 @@ def row(category: str, torch_api: str, tf_api: str, tol: Tol, note: str = ""):
 
 
 def run(r: Row) -> float:
-    """Run one row's check; AssertionError naming the row when the two sides disagree."""
-    with tf.device(tf_device()):
+    """Run one row's check; AssertionError naming the row when the sides disagree."""
+    with tf.device(TF_DEVICE):
         got, want = r.check()
     got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
     assert got.shape == want.shape, f"{r.name}: shapes {got.shape} and {want.shape}"
-    np.testing.assert_allclose(got, want, atol=r.tol.atol, rtol=r.tol.rtol, err_msg=f"row {r.name}")
+    np.testing.assert_allclose(
+        got, want, atol=r.tol.atol, rtol=r.tol.rtol, err_msg=f"row {r.name}"
+    )
     return float(np.abs(got - want).max(initial=0.0))
 
 
-# ---- helpers -------------------------------------------------------------------------------
+# ---- helpers -------------------------------------------------------------------------
 
 
 def data(*shape: int, seed: int = 0) -> np.ndarray:
@@ -103,7 +118,9 @@ def data(*shape: int, seed: int = 0) -> np.ndarray:
 
 def num(x) -> np.ndarray:
     if isinstance(x, torch.Tensor):
-        return x.detach().float().cpu().numpy().copy()  # a CPU tensor's numpy() shares its memory
+        return (
+            x.detach().float().cpu().numpy().copy()
+        )  # a CPU tensor's numpy() shares its memory
     return np.asarray(keras.ops.convert_to_numpy(x), dtype=np.float32)
 
 
@@ -136,7 +153,11 @@ def keras_run(layer, x: np.ndarray, weights: list[np.ndarray], **call) -> np.nda
 
 
 def p(module: nn.Module, name: str) -> np.ndarray:
-    return num(module.get_parameter(name) if name in dict(module.named_parameters()) else module.get_buffer(name))
+    return num(
+        module.get_parameter(name)
+        if name in dict(module.named_parameters())
+        else module.get_buffer(name)
+    )
 
 
 def seeded(module_factory: Callable[[], nn.Module], seed: int = 0) -> nn.Module:
@@ -144,22 +165,36 @@ def seeded(module_factory: Callable[[], nn.Module], seed: int = 0) -> nn.Module:
     return module_factory()
 
 
-# ---- layers --------------------------------------------------------------------------------
+# ---- layers --------------------------------------------------------------------------
 
 
-@row("layers", "nn.Linear(8, 4)", "layers.Dense(4)", F32, "weight (out, in) = kernel (in, out) transposed")
+@row(
+    "layers",
+    "nn.Linear(8, 4)",
+    "layers.Dense(4)",
+    F32,
+    "weight (out, in) = kernel (in, out) transposed",
+)
 def linear():
     x = data(3, 8)
     m, out = torch_run(seeded(lambda: nn.Linear(8, 4)), x)
     return out, keras_run(keras.layers.Dense(4), x, [p(m, "weight").T, p(m, "bias")])
 
 
-@row("layers", "nn.Conv1d(3, 5, 3)", "layers.Conv1D(5, 3)", F32, "(N, C, L) vs (N, L, C); kernel (k, in, out)")
+@row(
+    "layers",
+    "nn.Conv1d(3, 5, 3)",
+    "layers.Conv1D(5, 3)",
+    F32,
+    "(N, C, L) vs (N, L, C); kernel (k, in, out)",
+)
 def conv1d():
     x = data(2, 3, 10)
     m, out = torch_run(seeded(lambda: nn.Conv1d(3, 5, 3)), x)
     keras_out = keras_run(
-        keras.layers.Conv1D(5, 3), x.transpose(0, 2, 1), [p(m, "weight").transpose(2, 1, 0), p(m, "bias")]
+        keras.layers.Conv1D(5, 3),
+        x.transpose(0, 2, 1),
+        [p(m, "weight").transpose(2, 1, 0), p(m, "bias")],
     )
     return out, keras_out.transpose(0, 2, 1)
 
@@ -175,15 +210,27 @@ def conv2d():
     x = data(2, 3, 8, 8)
     m, out = torch_run(seeded(lambda: nn.Conv2d(3, 5, 3, padding=1)), x)
     kernel = p(m, "weight").transpose(2, 3, 1, 0)
-    return out, nchw(keras_run(keras.layers.Conv2D(5, 3, padding="same"), nhwc(x), [kernel, p(m, "bias")]))
+    return out, nchw(
+        keras_run(
+            keras.layers.Conv2D(5, 3, padding="same"), nhwc(x), [kernel, p(m, "bias")]
+        )
+    )
 
 
-@row("layers", "nn.Conv2d(3, 5, 3, stride=2)", "layers.Conv2D(5, 3, strides=2)", F32, 'no padding: "valid" in both')
+@row(
+    "layers",
+    "nn.Conv2d(3, 5, 3, stride=2)",
+    "layers.Conv2D(5, 3, strides=2)",
+    F32,
+    'no padding: "valid" in both',
+)
 def conv2d_stride2_valid():
     x = data(2, 3, 9, 9)
     m, out = torch_run(seeded(lambda: nn.Conv2d(3, 5, 3, stride=2)), x)
     kernel = p(m, "weight").transpose(2, 3, 1, 0)
-    return out, nchw(keras_run(keras.layers.Conv2D(5, 3, strides=2), nhwc(x), [kernel, p(m, "bias")]))
+    return out, nchw(
+        keras_run(keras.layers.Conv2D(5, 3, strides=2), nhwc(x), [kernel, p(m, "bias")])
+    )
 
 
 @row(
@@ -199,7 +246,13 @@ def conv2d_stride2_same():
     with torch.no_grad():
         out = num(m(F.pad(tt(x), (0, 1, 0, 1))))
     kernel = p(m, "weight").transpose(2, 3, 1, 0)
-    return out, nchw(keras_run(keras.layers.Conv2D(5, 3, strides=2, padding="same"), nhwc(x), [kernel, p(m, "bias")]))
+    return out, nchw(
+        keras_run(
+            keras.layers.Conv2D(5, 3, strides=2, padding="same"),
+            nhwc(x),
+            [kernel, p(m, "bias")],
+        )
+    )
 
 
 @row(
@@ -213,7 +266,13 @@ def depthwise_conv2d():
     x = data(2, 4, 6, 6)
     m, out = torch_run(seeded(lambda: nn.Conv2d(4, 4, 3, padding=1, groups=4)), x)
     kernel = p(m, "weight").transpose(2, 3, 0, 1)
-    return out, nchw(keras_run(keras.layers.DepthwiseConv2D(3, padding="same"), nhwc(x), [kernel, p(m, "bias")]))
+    return out, nchw(
+        keras_run(
+            keras.layers.DepthwiseConv2D(3, padding="same"),
+            nhwc(x),
+            [kernel, p(m, "bias")],
+        )
+    )
 
 
 @row(
@@ -227,22 +286,37 @@ def conv_transpose2d():
     x = data(2, 3, 5, 5)
     m, out = torch_run(seeded(lambda: nn.ConvTranspose2d(3, 5, 3, stride=2)), x)
     kernel = p(m, "weight").transpose(2, 3, 1, 0)
-    return out, nchw(keras_run(keras.layers.Conv2DTranspose(5, 3, strides=2), nhwc(x), [kernel, p(m, "bias")]))
+    return out, nchw(
+        keras_run(
+            keras.layers.Conv2DTranspose(5, 3, strides=2),
+            nhwc(x),
+            [kernel, p(m, "bias")],
+        )
+    )
 
 
 @row("layers", "nn.MaxPool2d(2)", "layers.MaxPooling2D(2)", EXACT)
 def max_pool2d():
     x = data(2, 3, 8, 8)
-    return torch_run(nn.MaxPool2d(2), x)[1], nchw(num(keras.layers.MaxPooling2D(2)(nhwc(x))))
+    return torch_run(nn.MaxPool2d(2), x)[1], nchw(
+        num(keras.layers.MaxPooling2D(2)(nhwc(x)))
+    )
 
 
 @row("layers", "nn.AvgPool2d(2)", "layers.AveragePooling2D(2)", F32)
 def avg_pool2d():
     x = data(2, 3, 8, 8)
-    return torch_run(nn.AvgPool2d(2), x)[1], nchw(num(keras.layers.AveragePooling2D(2)(nhwc(x))))
+    return torch_run(nn.AvgPool2d(2), x)[1], nchw(
+        num(keras.layers.AveragePooling2D(2)(nhwc(x)))
+    )
 
 
-@row("layers", "nn.AdaptiveAvgPool2d(1) + nn.Flatten()", "layers.GlobalAveragePooling2D()", F32)
+@row(
+    "layers",
+    "nn.AdaptiveAvgPool2d(1) + nn.Flatten()",
+    "layers.GlobalAveragePooling2D()",
+    F32,
+)
 def global_avg_pool():
     x = data(2, 3, 8, 8)
     out = torch_run(nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten()), x)[1]
@@ -273,7 +347,14 @@ def _batchnorm_torch(x: np.ndarray, train: bool):
 def batchnorm_eval():
     x = data(8, 4, 5, 5)
     _m, out, weights = _batchnorm_torch(x, train=False)
-    return out, nchw(keras_run(keras.layers.BatchNormalization(epsilon=1e-5), nhwc(x), weights, training=False))
+    return out, nchw(
+        keras_run(
+            keras.layers.BatchNormalization(epsilon=1e-5),
+            nhwc(x),
+            weights,
+            training=False,
+        )
+    )
 
 
 @row(
@@ -281,22 +362,34 @@ def batchnorm_eval():
     "nn.BatchNorm2d(4, momentum=0.1), train()",
     "layers.BatchNormalization(momentum=0.9, epsilon=1e-5), training=True",
     F32,
-    "PyTorch's momentum weighs the new batch, Keras' the old average; running variance: see the traps",
+    "PyTorch's momentum weighs the new batch, Keras' the old average; "
+    "running variance: see the traps",
 )
 def batchnorm_train():
     x = data(8, 4, 5, 5)
     m, out, weights = _batchnorm_torch(x, train=True)
     bn = keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5)
     keras_out = nchw(keras_run(bn, nhwc(x), weights, training=True))
-    # PyTorch updates running_var with the unbiased batch variance, Keras with the biased one.
+    # PyTorch updates running_var with the unbiased batch variance, Keras with the
+    # biased one.
     n = x.shape[0] * x.shape[2] * x.shape[3]
     torch_stats = [p(m, "running_mean"), p(m, "running_var")]
-    var_keras_unbiased = weights[3] * 0.9 + (num(bn.moving_variance) - weights[3] * 0.9) * n / (n - 1)
+    var_keras_unbiased = weights[3] * 0.9 + (
+        num(bn.moving_variance) - weights[3] * 0.9
+    ) * n / (n - 1)
     keras_stats = [num(bn.moving_mean), var_keras_unbiased]
-    return np.concatenate([out.ravel(), *torch_stats]), np.concatenate([keras_out.ravel(), *keras_stats])
+    return np.concatenate([out.ravel(), *torch_stats]), np.concatenate(
+        [keras_out.ravel(), *keras_stats]
+    )
 
 
-@row("layers", "nn.LayerNorm(6)", "layers.LayerNormalization(epsilon=1e-5)", F32, "epsilon 1e-5 vs 1e-3 by default")
+@row(
+    "layers",
+    "nn.LayerNorm(6)",
+    "layers.LayerNormalization(epsilon=1e-5)",
+    F32,
+    "epsilon 1e-5 vs 1e-3 by default",
+)
 def layer_norm():
     x = data(3, 4, 6)
     m = seeded(lambda: nn.LayerNorm(6))
@@ -304,11 +397,17 @@ def layer_norm():
         m.weight.copy_(torch.linspace(0.5, 1.5, 6))
         m.bias.copy_(torch.linspace(-1, 1, 6))
     m, out = torch_run(m, x)
-    return out, keras_run(keras.layers.LayerNormalization(epsilon=1e-5), x, [p(m, "weight"), p(m, "bias")])
+    return out, keras_run(
+        keras.layers.LayerNormalization(epsilon=1e-5), x, [p(m, "weight"), p(m, "bias")]
+    )
 
 
 @row(
-    "layers", "nn.GroupNorm(2, 4)", "layers.GroupNormalization(2, epsilon=1e-5)", F32, "epsilon 1e-5 vs 1e-3 by default"
+    "layers",
+    "nn.GroupNorm(2, 4)",
+    "layers.GroupNormalization(2, epsilon=1e-5)",
+    F32,
+    "epsilon 1e-5 vs 1e-3 by default",
 )
 def group_norm():
     x = data(2, 4, 5, 5)
@@ -348,7 +447,11 @@ def _gates(w: np.ndarray, order: list[int]) -> np.ndarray:
 def lstm():
     x = data(2, 7, 5)
     m, out = torch_run(seeded(lambda: nn.LSTM(5, 3, batch_first=True)), x)
-    weights = [p(m, "weight_ih_l0").T, p(m, "weight_hh_l0").T, p(m, "bias_ih_l0") + p(m, "bias_hh_l0")]
+    weights = [
+        p(m, "weight_ih_l0").T,
+        p(m, "weight_hh_l0").T,
+        p(m, "bias_ih_l0") + p(m, "bias_hh_l0"),
+    ]
     return out, keras_run(keras.layers.LSTM(3, return_sequences=True), x, weights)
 
 
@@ -381,7 +484,11 @@ def gru():
 def simple_rnn():
     x = data(2, 7, 5)
     m, out = torch_run(seeded(lambda: nn.RNN(5, 3, batch_first=True)), x)
-    weights = [p(m, "weight_ih_l0").T, p(m, "weight_hh_l0").T, p(m, "bias_ih_l0") + p(m, "bias_hh_l0")]
+    weights = [
+        p(m, "weight_ih_l0").T,
+        p(m, "weight_hh_l0").T,
+        p(m, "bias_ih_l0") + p(m, "bias_hh_l0"),
+    ]
     return out, keras_run(keras.layers.SimpleRNN(3, return_sequences=True), x, weights)
 
 
@@ -409,10 +516,18 @@ def multihead_attention():
     return out, num(layer(x, x))
 
 
-@row("layers", "nn.Dropout(0.5), eval()", "layers.Dropout(0.5), training=False", EXACT, "identity when not training")
+@row(
+    "layers",
+    "nn.Dropout(0.5), eval()",
+    "layers.Dropout(0.5), training=False",
+    EXACT,
+    "identity when not training",
+)
 def dropout_eval():
     x = data(4, 6)
-    return torch_run(nn.Dropout(0.5).eval(), x)[1], num(keras.layers.Dropout(0.5)(x, training=False))
+    return torch_run(nn.Dropout(0.5).eval(), x)[1], num(
+        keras.layers.Dropout(0.5)(x, training=False)
+    )
 
 
 @row(
@@ -430,7 +545,12 @@ def dropout_train():
     return np.unique(out[out != 0]), np.unique(keras_out[keras_out != 0])
 
 
-@row("layers", 'nn.Upsample(scale_factor=2, mode="nearest")', "layers.UpSampling2D(2)", EXACT)
+@row(
+    "layers",
+    'nn.Upsample(scale_factor=2, mode="nearest")',
+    "layers.UpSampling2D(2)",
+    EXACT,
+)
 def upsample_nearest():
     x = data(2, 3, 4, 4)
     return torch_run(nn.Upsample(scale_factor=2, mode="nearest"), x)[1], nchw(
@@ -451,7 +571,7 @@ def zero_pad2d():
     return out, nchw(num(keras.layers.ZeroPadding2D(((0, 1), (1, 2)))(nhwc(x))))
 
 
-# ---- activations ---------------------------------------------------------------------------
+# ---- activations ---------------------------------------------------------------------
 
 
 def _activation(torch_fn, keras_fn):
@@ -476,9 +596,17 @@ def gelu():
     return _activation(F.gelu, keras.activations.gelu)
 
 
-@row("activations", 'F.gelu(approximate="tanh")', "activations.gelu(approximate=True)", F32)
+@row(
+    "activations",
+    'F.gelu(approximate="tanh")',
+    "activations.gelu(approximate=True)",
+    F32,
+)
 def gelu_tanh():
-    return _activation(lambda t: F.gelu(t, approximate="tanh"), lambda a: keras.activations.gelu(a, approximate=True))
+    return _activation(
+        lambda t: F.gelu(t, approximate="tanh"),
+        lambda a: keras.activations.gelu(a, approximate=True),
+    )
 
 
 @row("activations", "F.silu", "activations.silu", F32)
@@ -527,7 +655,7 @@ def softplus():
     return _activation(F.softplus, keras.activations.softplus)
 
 
-# ---- losses --------------------------------------------------------------------------------
+# ---- losses --------------------------------------------------------------------------
 
 LOGITS = data(6, 4, seed=3) * 2
 LABELS = np.array([0, 3, 1, 1, 2, 0])
@@ -537,7 +665,12 @@ ONE_HOT = np.eye(4, dtype=np.float32)[LABELS]
 def _loss(torch_loss, keras_loss, *torch_args, keras_args=None):
     with torch.no_grad():
         got = num(
-            torch_loss(*[tt(a) if a.dtype != np.int64 else torch.as_tensor(a, device=DEVICE) for a in torch_args])
+            torch_loss(
+                *[
+                    tt(a) if a.dtype != np.int64 else torch.as_tensor(a, device=DEVICE)
+                    for a in torch_args
+                ]
+            )
         )
     return got, num(keras_loss(*(keras_args or torch_args[::-1])))
 
@@ -550,7 +683,12 @@ def _loss(torch_loss, keras_loss, *torch_args, keras_args=None):
     "claim B2: both take logits",
 )
 def cross_entropy():
-    return _loss(nn.CrossEntropyLoss(), keras.losses.SparseCategoricalCrossentropy(from_logits=True), LOGITS, LABELS)
+    return _loss(
+        nn.CrossEntropyLoss(),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        LOGITS,
+        LABELS,
+    )
 
 
 @row(
@@ -560,7 +698,12 @@ def cross_entropy():
     F32,
 )
 def cross_entropy_probs():
-    return _loss(nn.CrossEntropyLoss(), keras.losses.CategoricalCrossentropy(from_logits=True), LOGITS, ONE_HOT)
+    return _loss(
+        nn.CrossEntropyLoss(),
+        keras.losses.CategoricalCrossentropy(from_logits=True),
+        LOGITS,
+        ONE_HOT,
+    )
 
 
 @row(
@@ -571,11 +714,24 @@ def cross_entropy_probs():
     "Keras smooths one-hot targets only",
 )
 def cross_entropy_smoothing():
-    keras_loss = keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)
-    return _loss(nn.CrossEntropyLoss(label_smoothing=0.1), keras_loss, LOGITS, LABELS, keras_args=(ONE_HOT, LOGITS))
+    keras_loss = keras.losses.CategoricalCrossentropy(
+        from_logits=True, label_smoothing=0.1
+    )
+    return _loss(
+        nn.CrossEntropyLoss(label_smoothing=0.1),
+        keras_loss,
+        LOGITS,
+        LABELS,
+        keras_args=(ONE_HOT, LOGITS),
+    )
 
 
-@row("losses", "nn.NLLLoss() on log_softmax", "losses.SparseCategoricalCrossentropy() on softmax", CLIPPED)
+@row(
+    "losses",
+    "nn.NLLLoss() on log_softmax",
+    "losses.SparseCategoricalCrossentropy() on softmax",
+    CLIPPED,
+)
 def nll():
     log_probs = num(F.log_softmax(torch.as_tensor(LOGITS), dim=-1))
     return _loss(
@@ -591,14 +747,24 @@ BINARY_LOGITS = data(8, seed=4) * 2
 BINARY_TARGETS = (data(8, seed=5) > 0).astype(np.float32)
 
 
-@row("losses", "nn.BCEWithLogitsLoss()", "losses.BinaryCrossentropy(from_logits=True)", F32)
+@row(
+    "losses",
+    "nn.BCEWithLogitsLoss()",
+    "losses.BinaryCrossentropy(from_logits=True)",
+    F32,
+)
 def bce_with_logits():
     return _loss(
-        nn.BCEWithLogitsLoss(), keras.losses.BinaryCrossentropy(from_logits=True), BINARY_LOGITS, BINARY_TARGETS
+        nn.BCEWithLogitsLoss(),
+        keras.losses.BinaryCrossentropy(from_logits=True),
+        BINARY_LOGITS,
+        BINARY_TARGETS,
     )
 
 
-@row("losses", "nn.BCELoss() on sigmoid outputs", "losses.BinaryCrossentropy()", CLIPPED)
+@row(
+    "losses", "nn.BCELoss() on sigmoid outputs", "losses.BinaryCrossentropy()", CLIPPED
+)
 def bce():
     probs = 1 / (1 + np.exp(-BINARY_LOGITS))
     return _loss(nn.BCELoss(), keras.losses.BinaryCrossentropy(), probs, BINARY_TARGETS)
@@ -614,10 +780,19 @@ def l1():
     return _loss(nn.L1Loss(), keras.losses.MeanAbsoluteError(), LOGITS, ONE_HOT)
 
 
-@row("losses", "nn.HuberLoss(delta=1.0) = nn.SmoothL1Loss(beta=1.0)", "losses.Huber(delta=1.0)", F32)
+@row(
+    "losses",
+    "nn.HuberLoss(delta=1.0) = nn.SmoothL1Loss(beta=1.0)",
+    "losses.Huber(delta=1.0)",
+    F32,
+)
 def huber():
-    got, want = _loss(nn.HuberLoss(delta=1.0), keras.losses.Huber(delta=1.0), LOGITS, ONE_HOT)
-    smooth, _ = _loss(nn.SmoothL1Loss(beta=1.0), keras.losses.Huber(delta=1.0), LOGITS, ONE_HOT)
+    got, want = _loss(
+        nn.HuberLoss(delta=1.0), keras.losses.Huber(delta=1.0), LOGITS, ONE_HOT
+    )
+    smooth, _ = _loss(
+        nn.SmoothL1Loss(beta=1.0), keras.losses.Huber(delta=1.0), LOGITS, ONE_HOT
+    )
     return np.stack([got, smooth]), np.stack([want, want])
 
 
@@ -632,10 +807,16 @@ def kl_divergence():
     target = num(F.softmax(torch.as_tensor(data(6, 4, seed=6)), dim=-1))
     log_q = num(F.log_softmax(torch.as_tensor(LOGITS), dim=-1))
     torch_loss = nn.KLDivLoss(reduction="batchmean")
-    return _loss(torch_loss, keras.losses.KLDivergence(), log_q, target, keras_args=(target, np.exp(log_q)))
+    return _loss(
+        torch_loss,
+        keras.losses.KLDivergence(),
+        log_q,
+        target,
+        keras_args=(target, np.exp(log_q)),
+    )
 
 
-# ---- optimisers: three steps from the same weights with the same gradients -----------------
+# ---- optimisers: three steps from the same weights with the same gradients -----------
 
 START = data(5, seed=7)
 GRADS = [data(5, seed=8 + i) for i in range(3)]
@@ -666,7 +847,10 @@ def sgd():
     "velocity kept as v = 0.9 v + g vs v = 0.9 v - lr g: same steps at a fixed lr",
 )
 def sgd_momentum():
-    return _steps(lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9), keras.optimizers.SGD(0.1, momentum=0.9))
+    return _steps(
+        lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9),
+        keras.optimizers.SGD(0.1, momentum=0.9),
+    )
 
 
 @row(
@@ -682,9 +866,17 @@ def sgd_nesterov():
     )
 
 
-@row("optimisers", "optim.Adam(p, lr=0.01, eps=1e-7)", "optimizers.Adam(0.01)", F32_CHAIN, "eps defaults 1e-8 vs 1e-7")
+@row(
+    "optimisers",
+    "optim.Adam(p, lr=0.01, eps=1e-7)",
+    "optimizers.Adam(0.01)",
+    F32_CHAIN,
+    "eps defaults 1e-8 vs 1e-7",
+)
 def adam():
-    return _steps(lambda ps: torch.optim.Adam(ps, lr=0.01, eps=1e-7), keras.optimizers.Adam(0.01))
+    return _steps(
+        lambda ps: torch.optim.Adam(ps, lr=0.01, eps=1e-7), keras.optimizers.Adam(0.01)
+    )
 
 
 @row(
@@ -695,7 +887,10 @@ def adam():
     "weight_decay defaults 0.01 vs 0.004",
 )
 def adamw():
-    return _steps(lambda ps: torch.optim.AdamW(ps, lr=0.01, eps=1e-7, weight_decay=0.004), keras.optimizers.AdamW(0.01))
+    return _steps(
+        lambda ps: torch.optim.AdamW(ps, lr=0.01, eps=1e-7, weight_decay=0.004),
+        keras.optimizers.AdamW(0.01),
+    )
 
 
 @row(
@@ -706,7 +901,10 @@ def adamw():
     "decay 0.99 vs 0.9 by default",
 )
 def rmsprop():
-    return _steps(lambda ps: torch.optim.RMSprop(ps, lr=0.01, alpha=0.9, eps=1e-7), keras.optimizers.RMSprop(0.01))
+    return _steps(
+        lambda ps: torch.optim.RMSprop(ps, lr=0.01, alpha=0.9, eps=1e-7),
+        keras.optimizers.RMSprop(0.01),
+    )
 
 
 @row(
@@ -718,12 +916,19 @@ def rmsprop():
 )
 def adagrad():
     return _steps(
-        lambda ps: torch.optim.Adagrad(ps, lr=0.1, initial_accumulator_value=0.1, eps=1e-7),
+        lambda ps: torch.optim.Adagrad(
+            ps, lr=0.1, initial_accumulator_value=0.1, eps=1e-7
+        ),
         keras.optimizers.Adagrad(0.1),
     )
 
 
-@row("optimisers", "nn.utils.clip_grad_norm_(params, 1.0)", "tf.clip_by_global_norm(grads, 1.0)", F32)
+@row(
+    "optimisers",
+    "nn.utils.clip_grad_norm_(params, 1.0)",
+    "tf.clip_by_global_norm(grads, 1.0)",
+    F32,
+)
 def clip_grad_norm():
     params = [nn.Parameter(tt(np.zeros_like(g))) for g in GRADS]
     for param, g in zip(params, GRADS):
@@ -752,7 +957,7 @@ def step_lr():
     return np.array(torch_lrs), np.array([num(schedule(step)) for step in range(6)])
 
 
-# ---- initialisers: both sides against the formula --------------------------------------------
+# ---- initialisers: both sides against the formula ------------------------------------
 
 
 def _init_stats(torch_init, keras_init, stat=np.std, shape=(256, 256)):
@@ -783,7 +988,10 @@ def glorot_uniform():
     "std sqrt(2 / fan_in); Keras draws a truncated normal rescaled to that std",
 )
 def he_normal():
-    got = _init_stats(lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"), keras.initializers.HeNormal)
+    got = _init_stats(
+        lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"),
+        keras.initializers.HeNormal,
+    )
     return got, np.full(2, np.sqrt(2 / 256))
 
 
@@ -795,7 +1003,11 @@ def he_normal():
     "bound sqrt(6 / fan_in)",
 )
 def he_uniform():
-    got = _init_stats(lambda w: nn.init.kaiming_uniform_(w, nonlinearity="relu"), keras.initializers.HeUniform, np.max)
+    got = _init_stats(
+        lambda w: nn.init.kaiming_uniform_(w, nonlinearity="relu"),
+        keras.initializers.HeUniform,
+        np.max,
+    )
     return got, np.full(2, np.sqrt(6 / 256))
 
 
@@ -815,7 +1027,13 @@ def truncated_normal():
     return got, np.full(2, 0.02 * 0.87962566)
 
 
-@row("initialisers", "nn.init.orthogonal_", "initializers.Orthogonal()", F32_CHAIN, "W Wᵀ = I")
+@row(
+    "initialisers",
+    "nn.init.orthogonal_",
+    "initializers.Orthogonal()",
+    F32_CHAIN,
+    "W Wᵀ = I",
+)
 def orthogonal():
     w = torch.empty(64, 64)
     torch.manual_seed(0)
@@ -825,7 +1043,7 @@ def orthogonal():
     return np.stack([num(w) @ num(w).T, keras_w @ keras_w.T]), np.stack([eye, eye])
 
 
-# ---- data pipelines ------------------------------------------------------------------------
+# ---- data pipelines ------------------------------------------------------------------
 
 ITEMS = np.arange(10, dtype=np.float32)
 
@@ -852,13 +1070,24 @@ def _flat(batches):
 )
 def batching():
     got = _torch_batches(batch_size=4)
-    return _flat(got), _flat(_tf_batches(tf.data.Dataset.from_tensor_slices(ITEMS).batch(4)))
+    return _flat(got), _flat(
+        _tf_batches(tf.data.Dataset.from_tensor_slices(ITEMS).batch(4))
+    )
 
 
-@row("data", "DataLoader(ds, batch_size=4, drop_last=True)", "dataset.batch(4, drop_remainder=True)", EXACT)
+@row(
+    "data",
+    "DataLoader(ds, batch_size=4, drop_last=True)",
+    "dataset.batch(4, drop_remainder=True)",
+    EXACT,
+)
 def drop_last():
     got = _torch_batches(batch_size=4, drop_last=True)
-    return _flat(got), _flat(_tf_batches(tf.data.Dataset.from_tensor_slices(ITEMS).batch(4, drop_remainder=True)))
+    return _flat(got), _flat(
+        _tf_batches(
+            tf.data.Dataset.from_tensor_slices(ITEMS).batch(4, drop_remainder=True)
+        )
+    )
 
 
 @row(
@@ -866,37 +1095,58 @@ def drop_last():
     "DataLoader(ds, shuffle=True)",
     "dataset.shuffle(len(ds))",
     EXACT,
-    "a new order every epoch in both; a buffer smaller than the data set is not a full shuffle",
+    "a new order every epoch in both; "
+    "a buffer smaller than the data set is not a full shuffle",
 )
 def shuffling():
     torch.manual_seed(0)
     loader = torch.utils.data.DataLoader(
-        torch.utils.data.TensorDataset(torch.as_tensor(ITEMS)), batch_size=10, shuffle=True
+        torch.utils.data.TensorDataset(torch.as_tensor(ITEMS)),
+        batch_size=10,
+        shuffle=True,
     )
     torch_epochs = [num(next(iter(loader))[0]) for _ in range(2)]
     dataset = tf.data.Dataset.from_tensor_slices(ITEMS).shuffle(10, seed=0).batch(10)
     tf_epochs = [next(iter(dataset)).numpy() for _ in range(2)]
 
-    def facts(epochs):  # each epoch a permutation of the data, and the two epochs in different orders
-        return [sorted(e.tolist()) == ITEMS.tolist() for e in epochs] + [not np.array_equal(*epochs)]
+    def facts(
+        epochs,
+    ):  # each epoch a permutation of the data, and the two epochs in different orders
+        return [sorted(e.tolist()) == ITEMS.tolist() for e in epochs] + [
+            not np.array_equal(*epochs)
+        ]
 
     return facts(torch_epochs), facts(tf_epochs)
 
 
-@row("data", "pad_sequence(batch, batch_first=True) in collate_fn", "dataset.padded_batch(3)", EXACT)
+@row(
+    "data",
+    "pad_sequence(batch, batch_first=True) in collate_fn",
+    "dataset.padded_batch(3)",
+    EXACT,
+)
 def padded_batching():
     seqs = [list(range(1, n + 1)) for n in (2, 4, 1, 3)]
 
     def collate(batch):
-        return nn.utils.rnn.pad_sequence([torch.tensor(s) for s in batch], batch_first=True)
+        return nn.utils.rnn.pad_sequence(
+            [torch.tensor(s) for s in batch], batch_first=True
+        )
 
-    torch_batches = [num(b).tolist() for b in torch.utils.data.DataLoader(seqs, batch_size=3, collate_fn=collate)]
-    dataset = tf.data.Dataset.from_generator(lambda: iter(seqs), output_signature=tf.TensorSpec([None], tf.int32))
+    torch_batches = [
+        num(b).tolist()
+        for b in torch.utils.data.DataLoader(seqs, batch_size=3, collate_fn=collate)
+    ]
+    dataset = tf.data.Dataset.from_generator(
+        lambda: iter(seqs), output_signature=tf.TensorSpec([None], tf.int32)
+    )
     tf_batches = [b.numpy().tolist() for b in dataset.padded_batch(3)]
-    return [v for b in torch_batches for r in b for v in r], [v for b in tf_batches for r in b for v in r]
+    return [v for b in torch_batches for r in b for v in r], [
+        v for b in tf_batches for r in b for v in r
+    ]
 
 
-# ---- saving, devices, precision, layout ----------------------------------------------------
+# ---- saving, devices, precision, layout ----------------------------------------------
 
 
 @row(
@@ -908,14 +1158,24 @@ def padded_batching():
 )
 def save_weights_round_trip():
     x = data(3, 8)
-    torch_model = seeded(lambda: nn.Sequential(nn.Linear(8, 4), nn.ReLU(), nn.Linear(4, 2))).to(DEVICE)
-    keras_model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4, "relu"), keras.layers.Dense(2)])
+    torch_model = seeded(
+        lambda: nn.Sequential(nn.Linear(8, 4), nn.ReLU(), nn.Linear(4, 2))
+    ).to(DEVICE)
+    keras_model = keras.Sequential(
+        [keras.Input((8,)), keras.layers.Dense(4, "relu"), keras.layers.Dense(2)]
+    )
     with tempfile.TemporaryDirectory() as tmp:
         torch.save(torch_model.state_dict(), os.path.join(tmp, "model.pt"))
-        torch_twin = seeded(lambda: nn.Sequential(nn.Linear(8, 4), nn.ReLU(), nn.Linear(4, 2)), seed=1).to(DEVICE)
-        torch_twin.load_state_dict(torch.load(os.path.join(tmp, "model.pt"), weights_only=True))
+        torch_twin = seeded(
+            lambda: nn.Sequential(nn.Linear(8, 4), nn.ReLU(), nn.Linear(4, 2)), seed=1
+        ).to(DEVICE)
+        torch_twin.load_state_dict(
+            torch.load(os.path.join(tmp, "model.pt"), weights_only=True)
+        )
         state = {k: num(v) for k, v in torch_twin.state_dict().items()}
-        keras_model.set_weights([state["0.weight"].T, state["0.bias"], state["2.weight"].T, state["2.bias"]])
+        keras_model.set_weights(
+            [state["0.weight"].T, state["0.bias"], state["2.weight"].T, state["2.bias"]]
+        )
         keras_model.save_weights(os.path.join(tmp, "model.weights.h5"))
         keras_twin = keras.models.clone_model(keras_model)
         keras_twin.load_weights(os.path.join(tmp, "model.weights.h5"))
@@ -937,8 +1197,11 @@ def save_weights_round_trip():
 def device_placement():
     torch_x = tt(data(2))
     tf_x = tf.identity(data(2))
-    want = "GPU" if device_name() == "cuda" else "CPU"
-    return [torch_x.device.type == device_name(), tf_x.device.endswith(f"{want}:0")], [True, True]
+    want = "GPU" if DEVICE_NAME == "cuda" else "CPU"
+    return [torch_x.device.type == DEVICE_NAME, tf_x.device.endswith(f"{want}:0")], [
+        True,
+        True,
+    ]
 
 
 @row(
@@ -949,7 +1212,11 @@ def device_placement():
     "weights stay float32, matmuls and outputs are 16-bit in both",
 )
 def mixed_precision():
-    half, policy = (torch.float16, "mixed_float16") if device_name() == "cuda" else (torch.bfloat16, "mixed_bfloat16")
+    half, policy = (
+        (torch.float16, "mixed_float16")
+        if DEVICE_NAME == "cuda"
+        else (torch.bfloat16, "mixed_bfloat16")
+    )
     x = data(4, 16)
     m = seeded(lambda: nn.Linear(16, 8)).to(DEVICE)
     with torch.no_grad(), torch.autocast(DEVICE.type, dtype=half):
@@ -959,11 +1226,20 @@ def mixed_precision():
     dense.set_weights([p(m, "weight").T, p(m, "bias")])
     keras_out = dense(x)
     assert (out.dtype, m.weight.dtype) == (half, torch.float32)
-    assert (keras_out.dtype.name, dense.kernel.dtype) == (policy.split("_")[1], "float32")
+    assert (keras_out.dtype.name, dense.kernel.dtype) == (
+        policy.split("_")[1],
+        "float32",
+    )
     return num(out), num(keras_out)
 
 
-@row("layout", "x.permute(0, 2, 3, 1)", "tf.transpose(x, [0, 2, 3, 1])", EXACT, "NCHW to NHWC")
+@row(
+    "layout",
+    "x.permute(0, 2, 3, 1)",
+    "tf.transpose(x, [0, 2, 3, 1])",
+    EXACT,
+    "NCHW to NHWC",
+)
 def permute_layout():
     x = data(2, 3, 4, 5)
     return num(tt(x).permute(0, 2, 3, 1)), num(tf.transpose(x, [0, 2, 3, 1]))
@@ -993,10 +1269,15 @@ def channels_last_memory():
 )
 def flatten_order():
     x = data(2, 3, 4, 4)
-    return num(tt(x).permute(0, 2, 3, 1).flatten(1)), num(keras.layers.Flatten()(nhwc(x)))
+    return num(tt(x).permute(0, 2, 3, 1).flatten(1)), num(
+        keras.layers.Flatten()(nhwc(x))
+    )
 
 
 if __name__ == "__main__":
     worst = {r.name: run(r) for r in ROWS}
-    print(f"{len(ROWS)} rows in {len({r.category for r in ROWS})} categories, each equal within its tolerance")
+    categories = len({r.category for r in ROWS})
+    print(
+        f"{len(ROWS)} rows in {categories} categories, each equal within its tolerance"
+    )
     #> 68 rows in 10 categories, each equal within its tolerance

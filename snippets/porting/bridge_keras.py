@@ -1,7 +1,8 @@
 """Keras 3 as the bridge: one model's code, and what each backend does with it.
 
-Keras picks its backend once, at import, from KERAS_BACKEND. bridge_run.py runs this file
-with --worker in a child process for each backend its own process does not have.
+Keras picks its backend once, at import, from KERAS_BACKEND. The page shows this file's
+sections as one file to save, bridge_keras.py; bridge_run.py imports it for its own
+backend and starts it with --worker in a child process for the other one.
 """
 
 # --8<-- [start:model]
@@ -38,39 +39,51 @@ import re
 
 
 def backend_report(weights_path: str) -> dict:
-    """Run on the current backend: outputs from the saved weights, then a few training steps, then the limits."""
+    """On the current backend: outputs from the saved weights, a few training steps,
+    then the limits."""
     x, y = bridge_inputs()
     model = build_bridge_model()
     model.load_weights(weights_path)
-    outputs = keras.ops.convert_to_numpy(model(x, training=False))  # one batch: no predict() trace
+    # One batch: calling the model skips the graph predict() would trace.
+    outputs = keras.ops.convert_to_numpy(model(x, training=False))
     model.compile(
-        optimizer=keras.optimizers.SGD(0.1), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        optimizer=keras.optimizers.SGD(0.1),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
-    losses = model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0).history["loss"]
+    history = model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
     trained = np.concatenate([w.ravel() for w in model.get_weights()])
     return {
         "backend": keras.backend.backend(),
         "outputs": outputs.tolist(),
-        "losses": losses,
+        "losses": history.history["loss"],
         "trained": trained.tolist(),
         "limits": {name: outcome(case) for name, case in LIMITS.items()},
     }
 
 
 def outcome(case) -> str:
-    """ "works", or the error type and the first line of the message that is not Keras' wrapper."""
+    """ "works", or the error type and the first line of the message that is not
+    Keras' wrapper."""
     try:
         case()
     except Exception as exc:  # the point is to record whatever each backend raises
-        lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(exc).splitlines()]
-        lines = [line for line in lines if line and not line.startswith("Exception encountered")] or [""]
+        lines = [
+            re.sub(r"\x1b\[[0-9;]*m", "", line).strip()
+            for line in str(exc).splitlines()
+        ]
+        lines = [
+            line
+            for line in lines
+            if line and not line.startswith("Exception encountered")
+        ] or [""]
         return f"{type(exc).__name__}: {lines[0][:200]}"
     return "works"
 
 
 class KerasOpsLayer(keras.layers.Layer):
     def call(self, x):
-        return keras.ops.softplus(x)  # keras.ops dispatches to the backend that is running
+        # keras.ops dispatches to the backend that is running
+        return keras.ops.softplus(x)
 
 
 class TensorFlowOpsLayer(keras.layers.Layer):
@@ -88,8 +101,10 @@ class TorchOpsLayer(keras.layers.Layer):
 
 
 def run_layer(layer) -> None:
-    """A training step and a prediction through `layer`, with a trainable layer before it."""
-    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8), layer, keras.layers.Dense(2)])
+    """A training step and a prediction through `layer`, after a trainable layer."""
+    model = keras.Sequential(
+        [keras.Input((8,)), keras.layers.Dense(8), layer, keras.layers.Dense(2)]
+    )
     model.compile(optimizer="sgd", loss="mse")
     x = np.ones((4, 8), dtype=np.float32)
     model.fit(x, np.zeros((4, 2), dtype=np.float32), verbose=0)
@@ -107,8 +122,12 @@ def fit_on_tf_data() -> None:
 
     x, y = bridge_inputs()
     model = build_bridge_model()
-    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    model.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=1, shuffle=False, verbose=0)
+    model.compile(
+        optimizer="sgd",
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    model.fit(dataset, epochs=1, shuffle=False, verbose=0)
 
 
 LIMITS = {
@@ -120,15 +139,20 @@ LIMITS = {
 }
 # --8<-- [end:report]
 
+# --8<-- [start:worker]
+import json
+import os
+import sys
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:
+    # `python bridge_keras.py --worker WEIGHTS`: the report, as one line of JSON.
+    print(json.dumps(backend_report(sys.argv[2])))
+    # Skip TensorFlow's interpreter teardown (about 2 s of CPU) once the line is out.
+    sys.stdout.flush()
+    os._exit(0)
+# --8<-- [end:worker]
+
 if __name__ == "__main__":
-    import json
-    import sys
-
-    if sys.argv[1:2] == ["--worker"]:  # how bridge_run.py calls it, once per backend it lacks
-        print(json.dumps(backend_report(sys.argv[2])))
-        from child_exit import exit_now
-
-        exit_now(0)  # the report is printed; the parent waits for this exit code, not for the teardown
     # Alone, a cheap check on this process's backend: the weights file round-trips.
     import tempfile
     from pathlib import Path

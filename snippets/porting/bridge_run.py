@@ -1,8 +1,7 @@
-"""Keras 3 as the bridge: the same model code and weights file on the TensorFlow and the PyTorch backend."""
+"""Keras 3 as the bridge: the same model code and weights file on both backends.
 
-from bridge_keras import LIMITS, backend_report, build_bridge_model  # shown on the page above this block
-
-# isort: split
+bridge_keras.py, beside this file, is the file the page has its reader save.
+"""
 
 # --8<-- [start:bridge]
 import concurrent.futures
@@ -16,9 +15,10 @@ from pathlib import Path
 import keras
 import numpy as np
 
-import docs_device
-
-BRIDGE_SCRIPT = Path(docs_device.__file__).parent / "porting" / "bridge_keras.py"
+# isort: split
+# The file saved above, beside this one: this process runs it on its own backend.
+import bridge_keras
+from bridge_keras import LIMITS, backend_report, build_bridge_model
 
 
 def report_on(backend: str, weights_path: str) -> dict:
@@ -26,7 +26,8 @@ def report_on(backend: str, weights_path: str) -> dict:
         return backend_report(weights_path)
     try:
         done = subprocess.run(
-            [sys.executable, str(BRIDGE_SCRIPT), "--worker", weights_path],
+            [sys.executable, "bridge_keras.py", "--worker", weights_path],
+            cwd=Path(bridge_keras.__file__).parent,  # the folder it was saved in
             env={**os.environ, "KERAS_BACKEND": backend},
             capture_output=True,
             text=True,
@@ -34,7 +35,9 @@ def report_on(backend: str, weights_path: str) -> dict:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise RuntimeError(f"the {backend} backend did not answer within 170 s") from None
+        raise RuntimeError(
+            f"the {backend} backend did not answer within 170 s"
+        ) from None
     if done.returncode != 0:
         raise RuntimeError(f"the {backend} backend failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -42,9 +45,11 @@ def report_on(backend: str, weights_path: str) -> dict:
 
 keras.utils.set_random_seed(0)
 with tempfile.TemporaryDirectory() as folder:
-    weights_file = str(Path(folder) / "bridge.weights.h5")  # Keras 3's weights format, backend-neutral
+    # Keras 3's weights format, backend-neutral
+    weights_file = str(Path(folder) / "bridge.weights.h5")
     build_bridge_model().save_weights(weights_file)
-    # The other backend's process starts first, so that it imports and trains while this one does.
+    # The other backend's process starts first, so that it imports and trains while
+    # this one does.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         here = keras.backend.backend()
         other = "torch" if here == "tensorflow" else "tensorflow"
@@ -54,12 +59,19 @@ with tempfile.TemporaryDirectory() as folder:
 tf_report, torch_report = reports["tensorflow"], reports["torch"]
 print(f"backends: {tf_report['backend']} and {torch_report['backend']}")
 #> backends: tensorflow and torch
-output_gap = np.abs(np.array(tf_report["outputs"]) - np.array(torch_report["outputs"])).max()
-trained_gap = np.abs(np.array(tf_report["trained"]) - np.array(torch_report["trained"])).max()
-print(f"same outputs from the same file: {output_gap < 1e-5}, same weights after 8 SGD steps: {trained_gap < 1e-4}")
-#> same outputs from the same file: True, same weights after 8 SGD steps: True
-# Outputs: float32 sums of 256 products, |output| < 5: a few 1e-7. Training: 8 steps whose
-# gradients differ by about as much, amplified by lr=0.1 and the batch norm: 1e-4 leaves headroom.
+output_gap = np.abs(
+    np.array(tf_report["outputs"]) - np.array(torch_report["outputs"])
+).max()
+trained_gap = np.abs(
+    np.array(tf_report["trained"]) - np.array(torch_report["trained"])
+).max()
+print(f"same outputs from the same file: {output_gap < 1e-5}")
+#> same outputs from the same file: True
+print(f"same weights after 8 SGD steps: {trained_gap < 1e-4}")
+#> same weights after 8 SGD steps: True
+# Outputs: float32 sums of 256 products, |output| < 5: a few 1e-7. Training: 8 steps
+# whose gradients differ by about as much, amplified by lr=0.1 and the batch norm: 1e-4
+# leaves headroom.
 assert output_gap < 1e-5, output_gap
 assert trained_gap < 1e-4, trained_gap
 assert tf_report["losses"][-1] < tf_report["losses"][0]  # it did train
@@ -67,12 +79,15 @@ assert tf_report["losses"][-1] < tf_report["losses"][0]  # it did train
 
 # --8<-- [start:limits]
 for case in LIMITS:
-    seen = {backend: report["limits"][case].split(":")[0] for backend, report in reports.items()}
-    print(f"{case}: {', '.join(f'{backend} {result}' for backend, result in seen.items())}")
+    seen = {
+        name: report["limits"][case].split(":")[0] for name, report in reports.items()
+    }
+    print(f"{case}: {', '.join(f'{name} {result}' for name, result in seen.items())}")
 #> custom layer with keras.ops: tensorflow works, torch works
 #> custom layer with tf ops: tensorflow works, torch RuntimeError
 #> custom layer with torch ops: tensorflow TypeError, torch works
 #> keras.layers.TorchModuleWrapper: tensorflow RuntimeError, torch works
 #> fit on a tf.data.Dataset: tensorflow works, torch works
-assert reports["torch"]["limits"]["custom layer with tf ops"].startswith("RuntimeError: Can't call numpy()")
+torch_tf_ops = reports["torch"]["limits"]["custom layer with tf ops"]
+assert torch_tf_ops.startswith("RuntimeError: Can't call numpy()"), torch_tf_ops
 # --8<-- [end:limits]

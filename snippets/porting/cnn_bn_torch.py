@@ -1,18 +1,24 @@
-"""A small PyTorch CNN with batch norm, trained briefly on scikit-learn's digits: the model to port."""
+"""A small PyTorch CNN with batch norm, trained briefly on scikit-learn's digits.
+
+The model to port.
+"""
 
 # --8<-- [start:train]
+import os
+
 import numpy as np
 import torch
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
 
-from docs_device import torch_device
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))  # "cuda" on a GPU
 
 digits = load_digits()  # 1,797 8x8 images that ship with scikit-learn: no download
-images = (digits.images / 16).astype(np.float32)  # (N, 8, 8), pixel values scaled to 0..1
-x_train, x_test, y_train, y_test = train_test_split(images, digits.target, test_size=0.2, random_state=0)
-device = torch_device()
+images = (digits.images / 16).astype(np.float32)  # (N, 8, 8), pixels scaled to 0..1
+x_train, x_test, y_train, y_test = train_test_split(
+    images, digits.target, test_size=0.2, random_state=0
+)
 
 
 def make_cnn() -> nn.Sequential:
@@ -39,10 +45,13 @@ order = torch.Generator().manual_seed(0)
 for _ in range(5):
     for batch in torch.randperm(len(xb_all), generator=order).split(64):
         optimizer.zero_grad()
-        nn.functional.cross_entropy(cnn(xb_all[batch]), yb_all[batch.to(device)]).backward()
+        nn.functional.cross_entropy(
+            cnn(xb_all[batch]), yb_all[batch.to(device)]
+        ).backward()
         optimizer.step()
 
-cnn.eval()  # batch norm now uses its running statistics: the state a ported model must reproduce
+# Batch norm now uses its running statistics: the state a ported model must reproduce.
+cnn.eval()
 with torch.no_grad():
     torch_logits = cnn(torch.tensor(x_test[:, None], device=device)).cpu().numpy()
 torch_accuracy = (torch_logits.argmax(axis=1) == y_test).mean()

@@ -1,17 +1,26 @@
-"""A Keras model with an LSTM and a GRU, trained briefly on digits read row by row: the model to port."""
+"""A Keras model with an LSTM and a GRU, trained briefly on digits read row by row.
+
+The model to port.
+"""
 
 # --8<-- [start:train]
+import os
+
 import keras
 import numpy as np
 import tensorflow as tf
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from docs_device import tf_device
+# The TensorFlow device; `device` is PyTorch's on this page, which uses both.
+tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
 
 digits = load_digits()
-rows = (digits.images / 16).astype(np.float32)  # each image as a sequence of 8 rows of 8 pixels
-rows_train, rows_test, labels_train, labels_test = train_test_split(rows, digits.target, test_size=0.2, random_state=0)
+# Each image as a sequence of 8 rows of 8 pixels
+rows = (digits.images / 16).astype(np.float32)
+rows_train, rows_test, labels_train, labels_test = train_test_split(
+    rows, digits.target, test_size=0.2, random_state=0
+)
 
 keras.utils.set_random_seed(0)
 keras_rnn = keras.Sequential(
@@ -27,9 +36,10 @@ keras_rnn.compile(
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
 )
-with tf.device(tf_device()):
+with tf.device(tf_device):
     keras_rnn.fit(rows_train, labels_train, epochs=5, batch_size=64, verbose=0)
-    rnn_logits = keras.ops.convert_to_numpy(keras_rnn(rows_test, training=False))  # one batch: no predict() trace
+    # One batch: calling the model skips the graph predict() would trace.
+    rnn_logits = keras.ops.convert_to_numpy(keras_rnn(rows_test, training=False))
 rnn_accuracy = (rnn_logits.argmax(axis=1) == labels_test).mean()
 print(f"test accuracy at least 75%: {rnn_accuracy >= 0.75}")
 #> test accuracy at least 75%: True
