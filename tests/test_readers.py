@@ -3,6 +3,7 @@ and repository paths that exist and link into the repository."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -111,3 +112,55 @@ def test_a_missing_repository_path_is_named(tmp_path):
         f"{page}:3: scripts/no_such_tool.py does not exist",
         f"{page}:3: tests/test_readers.py has no test test_that_is_not_there",
     ]
+
+
+TENSORFLOW_MODULES = {"tensorflow", "keras", "tf2onnx", "tf_keras"}
+
+
+def triton_order_problem(source: str) -> str | None:
+    """Where a program that uses both frameworks imports TensorFlow before Triton, if it does.
+
+    PyPI's torch (the CUDA build) brings Triton, and `import tensorflow; import triton`
+    crashes (docs/interop.md, "Both frameworks in one process"). Our own CPU torch has no
+    Triton, so only this reading of the code, not a run, can keep the order right.
+    """
+    first_triton = first_tf = None
+    uses_torch = False
+    for node in ast.walk(ast.parse(source)):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name.split(".")[0] for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module.split(".")[0]]
+        for name in names:
+            if name == "triton" and (first_triton is None or node.lineno < first_triton):
+                first_triton = node.lineno
+            if name in TENSORFLOW_MODULES and (first_tf is None or node.lineno < first_tf):
+                first_tf = node.lineno
+            uses_torch |= name == "torch"
+    if uses_torch and first_tf is not None and (first_triton is None or first_triton > first_tf):
+        return f"line {first_tf} imports TensorFlow before any `import triton`"
+    return None
+
+
+def test_no_reading_imports_tensorflow_before_triton():
+    problems = []
+    for reading in READINGS:
+        text = script(reading)
+        problem = triton_order_problem(text)
+        if problem:
+            problems.append(f"{reading.stem}.py ({relative(reading.page)}): {problem}")
+        for name, saved in reading.saved_files.items():
+            problem = triton_order_problem(saved)
+            if problem:
+                problems.append(f"{name} ({relative(reading.page)}): {problem}")
+    assert not problems, "\n".join(problems)
+
+
+def test_tensorflow_before_triton_is_named():
+    assert triton_order_problem("import torch\nimport tensorflow as tf\n") == (
+        "line 2 imports TensorFlow before any `import triton`"
+    )
+    fixed = "import importlib.util\nif importlib.util.find_spec('triton'):\n    import triton\nimport keras\nimport torch\n"
+    assert triton_order_problem(fixed) is None
+    assert triton_order_problem("import tensorflow as tf\n") is None

@@ -7,8 +7,14 @@ earlier on the page; server.py is the file the page's serving block saves.
 from common import assert_parity, cache_dir, digits_split, scratch_dir, weights_hash  # noqa: I001
 
 # --8<-- [start:model]
+import importlib.util
 import torch
 from torch import nn
+
+# PyPI's CUDA torch brings Triton, which crashes when it loads after TensorFlow:
+# load it first (API equivalence, "Both frameworks in one process").
+if importlib.util.find_spec("triton"):
+    import triton  # noqa: F401
 
 x_train, x_test, y_train, y_test = digits_split()
 

@@ -1,6 +1,8 @@
 """PyTorch's own high-level option: a LightningModule trained by Lightning's Trainer."""
 
 # --8<-- [start:lightning]
+import importlib.util
+
 import lightning as L
 import numpy as np
 import torch
@@ -8,6 +10,11 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+
+# PyPI's CUDA torch brings Triton, which crashes when it loads after TensorFlow:
+# load it first (API equivalence, "Both frameworks in one process").
+if importlib.util.find_spec("triton"):
+    import triton  # noqa: F401
 
 digits = load_digits()
 x = torch.from_numpy((digits.data / 16).astype(np.float32))

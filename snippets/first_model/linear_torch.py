@@ -9,9 +9,15 @@ price = 0.2 * size + 10 + rng.normal(0, 15, 200)  # $1000s; the true slope is 0.
 # --8<-- [end:data]
 
 # --8<-- [start:fit]
+import importlib.util
 import os
 
 import torch
+
+# PyPI's CUDA torch brings Triton, which crashes when it loads after TensorFlow:
+# load it first (API equivalence, "Both frameworks in one process").
+if importlib.util.find_spec("triton"):
+    import triton  # noqa: F401
 
 # Where every example runs: DOCS_DEVICE=cuda for a GPU, the CPU by default.
 device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))

@@ -1,9 +1,15 @@
 """PyTorch runs operations as they are called; autograd records a graph as they run."""
 
 # --8<-- [start:eager]
+import importlib.util
 import os
 
 import torch
+
+# PyPI's CUDA torch brings Triton, which crashes when it loads after TensorFlow:
+# load it first (API equivalence, "Both frameworks in one process").
+if importlib.util.find_spec("triton"):
+    import triton  # noqa: F401
 
 torch.manual_seed(0)
 device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))  # "cuda" on a GPU

@@ -4,11 +4,17 @@ The same numbers as rows_tf.py, from the same arrays.
 """
 
 # --8<-- [start:conv]
+import importlib.util
 import os
 
 import numpy as np
 import torch
 from torch import nn
+
+# PyPI's CUDA torch brings Triton, which crashes when it loads after TensorFlow:
+# load it first (API equivalence, "Both frameworks in one process").
+if importlib.util.find_spec("triton"):
+    import triton  # noqa: F401
 
 device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
 torch.backends.cudnn.allow_tf32 = False  # full float32 on GPUs, as TensorFlow's tab

@@ -6,6 +6,13 @@ backend and starts it with --worker in a child process for the other one.
 """
 
 # --8<-- [start:model]
+import importlib.util
+
+# PyPI's CUDA torch brings Triton, which crashes when it loads after TensorFlow:
+# load it first (API equivalence, "Both frameworks in one process").
+if importlib.util.find_spec("triton"):
+    import triton  # noqa: F401
+
 import keras
 import numpy as np
 

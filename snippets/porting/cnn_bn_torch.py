@@ -4,6 +4,7 @@ The model to port.
 """
 
 # --8<-- [start:train]
+import importlib.util
 import os
 
 import numpy as np
@@ -11,6 +12,11 @@ import torch
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
+
+# PyPI's CUDA torch brings Triton, which crashes when it loads after TensorFlow:
+# load it first (API equivalence, "Both frameworks in one process").
+if importlib.util.find_spec("triton"):
+    import triton  # noqa: F401
 
 device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))  # "cuda" on a GPU
 
