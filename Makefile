@@ -20,12 +20,13 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help venv serve build test update lint format clean bench bench-quick browser-deps browser-test
+.PHONY: help venv serve build test test-fresh update lint format clean bench bench-quick browser-deps browser-test
 
 help:
 	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
 	@echo "make test    run every test and every Python block of every page"
 	@echo "make build   strict static build into site/"
+	@echo "make test-fresh  every page's blocks in the install a reader gets from the package index alone"
 	@echo "make update  rewrite every #> line from what the code printed (then review the diff)"
 	@echo "make lint    ruff check and format check"
 	@echo "make format  apply ruff's fixes and formatting"
@@ -76,6 +77,21 @@ browser-deps:
 	  echo "==> npm ci"; npm ci --no-audit --no-fund --loglevel=error; \
 	  echo "$$want" > node_modules/.lock.sha256; \
 	fi
+
+# The install a reader gets: the package index alone, without this machine's local wheels
+# or constraints (PyPI's torch for Linux is the CUDA build, with Triton: about 7 GB). Then
+# every page's blocks, run as readers run them, in that environment.
+FRESH_VENV ?= .venv-fresh
+test-fresh:
+	@want="$$(sha256sum requirements.txt | cut -d' ' -f1) fresh $(CURDIR)"; \
+	if ! [ -x $(FRESH_VENV)/bin/python ] || [ "$$(cat $(FRESH_VENV)/.requirements.sha256 2>/dev/null)" != "$$want" ]; then \
+	  echo "==> building $(FRESH_VENV) from the package index alone"; \
+	  rm -rf $(FRESH_VENV); $(PYTHON) -m venv $(FRESH_VENV); \
+	  env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(FRESH_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt; \
+	  echo "$$want" > $(FRESH_VENV)/.requirements.sha256; \
+	fi
+	$(FRESH_VENV)/bin/python -c 'import importlib.metadata as m; print("torch", m.version("torch"), "triton", m.version("triton"))'
+	$(FRESH_VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile docs $(PYTEST_ARGS)
 
 # Rewrite every `#>` line from what the code printed (after a version bump): review the diff.
 update: venv

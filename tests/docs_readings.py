@@ -34,6 +34,9 @@ SAVE_AS_RE = re.compile(r"^\s*<!--\s*save-as:\s*(?P<name>[\w.-]+\.py)\s*-->\s*$"
 # Top-level modules whose distribution name differs, or that a reader must install
 # under another name than the one importlib finds (tensorflow-cpu is our CPU build).
 DISTRIBUTIONS = {"sklearn": "scikit-learn", "tensorflow": "tensorflow"}
+# Imported only where installed (`if importlib.util.find_spec(...)`): Triton comes with
+# PyPI's CUDA torch and is never installed on its own.
+OPTIONAL = {"triton"}
 
 
 @dataclass
@@ -169,7 +172,7 @@ def install_line(source: str, strict: bool = False, local: frozenset[str] = froz
     """
     pinned = pins()
     wanted = []
-    for module in sorted(imported_modules(source) - local):
+    for module in sorted(imported_modules(source) - local - OPTIONAL):
         names = [DISTRIBUTIONS[module]] if module in DISTRIBUTIONS else _module_distributions().get(module, [module])
         for name in names:
             key = _normalise(name)

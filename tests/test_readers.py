@@ -161,6 +161,7 @@ def test_tensorflow_before_triton_is_named():
     assert triton_order_problem("import torch\nimport tensorflow as tf\n") == (
         "line 2 imports TensorFlow before any `import triton`"
     )
-    fixed = "import importlib.util\nif importlib.util.find_spec('triton'):\n    import triton\nimport keras\nimport torch\n"
+    fixed = "import importlib.util\nif importlib.util.find_spec('triton'):\n    import triton\n"
+    fixed += "import keras\nimport torch\n"
     assert triton_order_problem(fixed) is None
     assert triton_order_problem("import tensorflow as tf\n") is None

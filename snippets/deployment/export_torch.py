@@ -8,6 +8,7 @@ from common import assert_parity, cache_dir, digits_split, scratch_dir, weights_
 
 # --8<-- [start:model]
 import importlib.util
+
 import torch
 from torch import nn
 
