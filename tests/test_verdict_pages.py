@@ -1,56 +1,22 @@
-"""The claims page and the decision guide: every verdict and recommendation links to evidence in the built site."""
+"""The claims (docs/data/claims.yml) and the decision guide: every verdict follows from the data and
+links to evidence in the built site."""
 
 from __future__ import annotations
 
 import ast
+import copy
 import functools
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import claims_summary
+import claims as claims_data
 import pytest
-from claims_summary import VERDICTS, Claim, parse
+from bench import report
 
 from tests_support import ROOT
-
-SHARED_CLAIMS = ROOT.parent / "shared" / "claims.md"
-# The ids of ../shared/claims.md when this checkout was made; the file itself is read when present.
-KNOWN_IDS = {
-    *(f"G{i}" for i in range(1, 6)),
-    "E1",
-    "E2",
-    "D1",
-    "D2",
-    "D3",
-    *(f"P{i}" for i in range(1, 5)),
-    "C1",
-    "U1",
-    *(f"B{i}" for i in range(1, 7)),
-}
-
-
-def expected_ids() -> set[str]:
-    if not SHARED_CLAIMS.exists():
-        return KNOWN_IDS
-    return KNOWN_IDS | set(re.findall(r"^\| ([A-Z]\d+) \|", SHARED_CLAIMS.read_text(encoding="utf-8"), re.M))
-
-
-def problems(claims: list[Claim], wanted: set[str]) -> list[str]:
-    """What is wrong with the claim rows, one message per problem."""
-    found = [c.id for c in claims]
-    out = [f"{i}: no row on docs/claims.md" for i in sorted(wanted - set(found))]
-    out += [f"{i}: more than one row" for i in sorted({i for i in found if found.count(i) > 1})]
-    for c in claims:
-        where = f"docs/claims.md:{c.line} {c.id}"
-        if c.verdict not in VERDICTS:
-            out.append(f"{where}: verdict {c.verdict!r} is not one of {', '.join(VERDICTS)}")
-        if not c.why.endswith(".") or c.why.count(". ") > 0:
-            out.append(f"{where}: the reason should be one sentence ending with a full stop")
-        if not c.links:
-            out.append(f"{where}: no evidence link")
-    return out
 
 
 class _Ids(HTMLParser):
@@ -112,27 +78,39 @@ def unresolved(site: Path, page_url: str, hrefs: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def claims() -> list[Claim]:
-    return parse((ROOT / "docs" / "claims.md").read_text(encoding="utf-8"))
+def data() -> dict:
+    return claims_data.load()
 
 
-def test_every_claim_has_one_verdict_and_evidence(claims):
-    assert problems(claims, expected_ids()) == []
+@pytest.fixture(scope="module")
+def claims(data) -> list[dict]:
+    return claims_data.claims(data)
+
+
+def test_every_claim_has_one_verdict_and_evidence(data):
+    assert claims_data.problems(data) == []
+
+
+def test_every_page_shows_what_the_data_give(data):
+    """The claims page, the home summary, the guide and each page's table, from claims.yml and
+    the measured data; a message names each claim that a page shows differently."""
+    assert claims_data.stale(data) == []
 
 
 def test_every_evidence_link_resolves_in_the_built_site(claims, site):
     built = parse_html(site / "claims" / "index.html")
     bad = []
     for c in claims:
-        assert c.anchor in built.rows, f"{c.id}: no row with id={c.anchor} in the built claims page"
-        bad += [f"{c.id}: {msg}" for msg in unresolved(site, "/claims/", built.rows[c.anchor])]
+        anchor = c["id"].lower()
+        assert anchor in built.rows, f"{c['id']}: no row with id={anchor} in the built claims page"
+        bad += [f"{c['id']}: {msg}" for msg in unresolved(site, "/claims/", built.rows[anchor])]
     assert bad == []
 
 
 def test_every_cited_test_exists(claims):
     missing = []
     for c in claims:
-        for ref in c.tests:
+        for ref in claims_data.TEST_RE.findall(" ".join(c["evidence"])):
             file, name = ref.split("::")
             path = ROOT / file
             names = (
@@ -141,12 +119,8 @@ def test_every_cited_test_exists(claims):
                 else set()
             )
             if name not in names:
-                missing.append(f"{c.id}: {ref}")
+                missing.append(f"{c['id']}: {ref}")
     assert missing == []
-
-
-def test_home_page_summary_matches_the_claims_page():
-    assert claims_summary.main(["--check"]) == 0
 
 
 def test_home_page_summary_links_resolve(site, claims):
@@ -155,23 +129,60 @@ def test_home_page_summary_links_resolve(site, claims):
     assert unresolved(site, "/", to_claims) == []
 
 
-# Planted faults: each check names the claim and what is wrong.
+def test_use_case_targets_are_the_notebooks_own():
+    for domain, (*_, target) in claims_data.USE_CASE_TARGETS.items():
+        text = (ROOT / "docs" / "use-cases" / f"{domain}.py").read_text(encoding="utf-8")
+        assert re.search(rf"(>= |= ){re.escape(repr(target))}\b", text), f"{domain}: target {target} not asserted"
 
 
-def test_a_claim_without_a_row_is_reported(claims):
-    assert problems([c for c in claims if c.id != "G3"], expected_ids()) == ["G3: no row on docs/claims.md"]
+# Planted faults: each message names the claim and what is wrong.
 
 
-def test_a_verdict_outside_the_four_is_reported():
-    text = '| <a id="g1"></a>G1 | static graphs | maybe | It is unclear. | [x](graphs.md) |\n'
-    assert problems(parse(text), {"G1"}) == [
-        "docs/claims.md:1 G1: verdict 'maybe' is not one of true, outdated, false, depends"
+def test_a_flipped_measurement_fails_naming_the_claim(data, tmp_path, monkeypatch):
+    """TensorFlow made ten times faster in every training row of a copy of bench.json."""
+    res = json.loads(report.DATA.read_text(encoding="utf-8"))
+    for row in res["rows"]:
+        if row["framework"] == "tf" and row["task"] == "train":
+            row["median"] /= 10
+    planted = tmp_path / "bench.json"
+    planted.write_text(json.dumps(res))
+    monkeypatch.setattr(report, "DATA", planted)
+    messages = claims_data.stale(data)
+    assert any(m.startswith("P2: docs/claims.md shows") for m in messages), messages
+    assert claims_data.verdict_p2()[0] == "true"
+
+
+def test_a_hand_typed_number_in_a_reason_is_reported(data):
+    planted = copy.deepcopy(data)
+    planted["sections"][0]["claims"][0]["why"] = "PyTorch was 3.2 times faster here."
+    cid = planted["sections"][0]["claims"][0]["id"]
+    assert claims_data.problems(planted) == [
+        f"{cid}: hand-typed number 3.2 in the reason: a measured figure must be computed from data "
+        "(scripts/claims.py COMPUTED)"
     ]
 
 
-def test_a_claim_without_evidence_is_reported():
-    text = '| <a id="g1"></a>G1 | static graphs | false | Both run eagerly. | none yet |\n'
-    assert problems(parse(text), {"G1"}) == ["docs/claims.md:1 G1: no evidence link"]
+def test_a_typed_verdict_on_a_computed_claim_is_reported(data):
+    planted = copy.deepcopy(data)
+    p2 = next(c for s in planted["sections"] for c in s["claims"] if c["id"] == "P2")
+    p2["verdict"] = "depends"
+    assert claims_data.problems(planted) == [
+        "P2: the verdict is computed from data (p2); remove the typed verdict from docs/data/claims.yml"
+    ]
+
+
+def test_a_verdict_outside_the_vocabulary_is_reported(data):
+    planted = copy.deepcopy(data)
+    planted["sections"][0]["claims"][0]["verdict"] = "misleading"
+    assert claims_data.problems(planted) == [
+        "G1: verdict 'misleading' is not one of true, outdated, false, depends, unverifiable"
+    ]
+
+
+def test_a_claim_without_evidence_is_reported(data):
+    planted = copy.deepcopy(data)
+    planted["sections"][0]["claims"][0]["evidence"] = ["none yet"]
+    assert claims_data.problems(planted) == ["G1: no evidence link"]
 
 
 def test_a_link_to_a_missing_anchor_is_reported(site):

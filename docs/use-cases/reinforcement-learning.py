@@ -29,8 +29,12 @@
 # actions with the same numpy random generator and the same environment seeds, so they
 # differ only in the network and its training.
 #
-# **Target.** A mean return of at least 195 over 40 consecutive episodes (the old
-# `CartPole-v0` "solved" bar), within a budget of 400 episodes. Training stops when the
+# **Target.** A mean return of at least 195 over 40 consecutive episodes, within a budget
+# of 400 episodes. 195 is `CartPole-v0`'s reward threshold (the code below reads it from
+# Gymnasium's registry), but over a shorter window: Gym's old definition of "solved" was an
+# average of 195 over 100 consecutive episodes
+# ([OpenAI Gym wiki, CartPole-v0](https://github.com/openai/gym/wiki/CartPole-v0), checked
+# 2026-12-02), so this target is easier to meet than that bar. Training stops when the
 # target is met, so the number of episodes each agent needed is the metric.
 
 # %%
@@ -47,6 +51,7 @@ SEED = 0
 BUDGET = 400  # episodes
 ENVS = 8  # episodes per update, run side by side
 TARGET, WINDOW = 195.0, 40  # mean return over the last WINDOW episodes
+assert gym.spec("CartPole-v0").reward_threshold == TARGET
 GAMMA = 0.99
 HIDDEN = 32
 LR = 2e-2

@@ -236,26 +236,60 @@ def cookbook_region(res: dict) -> str:
     return "\n".join(out)
 
 
-def claims_region(res: dict) -> str:
+def noise(res: dict, previous: dict | None) -> float:
+    """The run-to-run difference a ratio must beat to count as a win: the median difference
+    between two consecutive runs' G0 and M1 rows, never less than the harness's tolerance."""
+    from bench import compare
+
+    if previous is None or comparable(previous, res):
+        return compare.TOLERANCE
+    group = {r["id"]: r["group"] for r in res["rows"]}
+    sizes = [abs(d[3]) for d in compare.differences(previous, res) if group[d[0]] in compare.GATED_GROUPS]
+    return max(compare.TOLERANCE, statistics.median(sizes)) if sizes else compare.TOLERANCE
+
+
+def workload_ratios(res: dict) -> dict[tuple, float]:
+    """Best PyTorch time / best TensorFlow time per workload row (model, step, batch)."""
     rows = [r for r in default_rows(res) if r["group"] in GROUP_TITLES]
     cells = {(row_key(r), r["framework"], r["mode"]): r for r in rows}
-    keys = sorted({row_key(r) for r in rows})
-    ratios = {k: best_ratio(cells, k) for k in keys}
-    train = [k for k in keys if k[1] == "train"]
-    infer = [k for k in keys if k[1] == "infer"]
+    return {k: best_ratio(cells, k) for k in sorted({row_key(r) for r in rows})}
 
-    def wins(ks):
-        torch_wins = sum(ratios[k] < 1 for k in ks)
-        return f"PyTorch's best mode is faster in {torch_wins} of {len(ks)}, TensorFlow's in {len(ks) - torch_wins}"
 
-    lo, hi = min(ratios.values()), max(ratios.values())
-    within = sum(0.9 <= r <= 1.1 for r in ratios.values())
+def outcome(ratio: float, tie: float) -> str:
+    """ "torch", "tf" or "tie": a ratio inside the run's own noise is a tie, never a win."""
+    if ratio < 1 / (1 + tie):
+        return "torch"
+    return "tf" if ratio > 1 + tie else "tie"
+
+
+def speed_counts(res: dict, previous: dict | None) -> dict:
+    """Per step (train, infer): how many workloads each framework wins, and the ties."""
+    tie = noise(res, previous)
+    ratios = workload_ratios(res)
+    counts = {}
+    for step in ("train", "infer"):
+        won = [outcome(r, tie) for k, r in ratios.items() if k[1] == step]
+        counts[step] = {who: won.count(who) for who in ("torch", "tf", "tie")} | {"n": len(won)}
+    return {"noise": tie, "ratios": ratios, **counts}
+
+
+def claims_region(res: dict, previous: dict | None) -> str:
+    s = speed_counts(res, previous)
+
+    def wins(c):
+        return (
+            f"PyTorch's best mode is faster in {c['torch']} of {c['n']}, TensorFlow's in {c['tf']}, tied in {c['tie']}"
+        )
+
+    ratios = s["ratios"].values()
     return "\n".join(
         [
-            f"- Training steps: {wins(train)}.",
-            f"- Inference calls: {wins(infer)}.",
-            f"- Best PyTorch time / best TensorFlow time ranges from {lo:.2f} to {hi:.2f} across the "
-            f"{len(ratios)} workload rows; {within} of the {len(ratios)} within 10% of parity.",
+            f"- Training steps: {wins(s['train'])}.",
+            f"- Inference calls: {wins(s['infer'])}.",
+            f"- Best PyTorch time / best TensorFlow time ranges from {min(ratios):.2f} to {max(ratios):.2f} "
+            f"across the {len(ratios)} workload rows. A ratio within {s['noise']:.1%} of 1 (the median "
+            "difference between the two committed runs, or the harness's tolerance if that is larger) "
+            "counts as a tie.",
         ]
     )
 
@@ -321,7 +355,7 @@ def regions(res: dict, previous: dict | None = None) -> dict[str, str]:
         "bench-first-call": first_call_region(res),
         "bench-api": api_region(res),
         "bench-cookbook": cookbook_region(res),
-        "bench-claims": claims_region(res),
+        "bench-claims": claims_region(res, previous),
     }
     for group in GROUP_TITLES:
         out[f"bench-{group.lower()}"] = group_region(res, group)

@@ -69,9 +69,11 @@ print(f"the same test accuracy, to the last image: {same_accuracy}")
 # --8<-- [end:shared]
 
 # --8<-- [start:check]
-# Same weights, same batches, same float32 arithmetic: only the order of the sums inside
-# the two engines' matrix products differs, a few ulps per step. Measured: under 1e-6
-# after 5 epochs.
+# Same weights, same batches, same float32 arithmetic: only the order of the sums
+# inside the two engines' matrix products differs, a few ulps per step. The bound
+# allows about 80 times float32's epsilon (1.2e-7) of drift over the 5 epochs; a real
+# difference between the backends (another initialiser, another batch order) misses
+# it by orders of magnitude.
 assert np.abs(tf_loss - torch_loss).max() < 1e-5
 assert same_accuracy
 assert not same_start

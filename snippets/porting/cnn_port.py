@@ -40,8 +40,8 @@ def keras_cnn(epsilon: float = 1e-5, momentum: float = 0.9) -> keras.Sequential:
 
 keras_twin = keras_cnn()
 torch_cnn_to_keras(cnn, keras_twin)
-# 360 images fit in one batch: calling the model skips the graph predict() traces for
-# each new model (0.2 s a time here), as the Keras docs advise for inputs of that size.
+# 360 images fit in one batch: calling the model skips the graph that predict() traces
+# for each new model, as the Keras docs advise for inputs of that size.
 keras_images = x_test[..., None]  # (N, 8, 8) -> NHWC
 keras_logits = keras.ops.convert_to_numpy(keras_twin(keras_images, training=False))
 gap = largest_gap(keras_logits, torch_logits)

@@ -1,0 +1,370 @@
+"""Every claim the site settles, from one file: docs/data/claims.yml.
+
+Usage: python scripts/claims.py [--check]
+
+Writes the claims page's tables, the home page's verdict summary and each page's "Claims
+settled here" table, so a claim has one verdict and one reason everywhere. A claim marked
+`computed: NAME` carries no typed verdict or reason: COMPUTED[NAME] derives both from the
+committed data file it reads (benchmark results, notebook metrics, line counts, the route
+table), so a verdict cannot drift from its evidence. `--check` writes nothing and exits 1
+naming every stale region.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+SCRIPTS = Path(__file__).resolve().parent
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))
+
+from bench import report
+
+import page_sections
+
+ROOT = SCRIPTS.parent
+DOCS = ROOT / "docs"
+DATA = DOCS / "data" / "claims.yml"
+VERDICTS = ("true", "outdated", "false", "depends", "unverifiable")
+LINK_RE = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]+)\)")
+FOOTNOTE_RE = re.compile(r"\[\^[\w-]+\]")
+TEST_RE = re.compile(r"`(?P<test>tests/[\w/]+\.py::\w+)`")
+# A reason may name versions and years; any other figure in it must come from data (COMPUTED).
+ALLOWED_NUMBERS = re.compile(
+    r"`[^`]*`|\b(?:PyTorch|TensorFlow|Keras|Python|Zen|CartPole-v)\s?\d+(?:\.\d+)*(?:\.x)?|\b(?:19|20)\d\d\b"
+)
+
+
+def load(path: Path = DATA) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def claims(data: dict) -> list[dict]:
+    """Every claim, with its section title and (for computed claims) its verdict and reason."""
+    out = []
+    for section in data["sections"]:
+        for claim in section["claims"]:
+            claim = {**claim, "section": section["title"]}
+            if "computed" in claim and claim["computed"] in COMPUTED and "verdict" not in claim:
+                claim["verdict"], claim["why"] = COMPUTED[claim["computed"]]()
+            out.append(claim)
+    return out
+
+
+def problems(data: dict) -> list[str]:
+    """One message per problem, each naming the claim."""
+    out, seen = [], set()
+    for section in data["sections"]:
+        for c in section["claims"]:
+            cid = c.get("id", "?")
+            if cid in seen:
+                out.append(f"{cid}: more than one entry")
+            seen.add(cid)
+            if "computed" in c:
+                if c["computed"] not in COMPUTED:
+                    out.append(f"{cid}: computed: {c['computed']!r} is not one of {', '.join(COMPUTED)}")
+                for key in ("verdict", "why"):
+                    if key in c:
+                        out.append(
+                            f"{cid}: the {key} is computed from data ({c['computed']}); "
+                            f"remove the typed {key} from docs/data/claims.yml"
+                        )
+                continue
+            if c.get("verdict") not in VERDICTS:
+                out.append(f"{cid}: verdict {c.get('verdict')!r} is not one of {', '.join(VERDICTS)}")
+            why = FOOTNOTE_RE.sub("", c.get("why", ""))
+            if not why.endswith(".") or ". " in why:
+                out.append(f"{cid}: the reason should be one sentence ending with a full stop")
+            typed = re.findall(r"\d+(?:[.,]\d+)*%?", ALLOWED_NUMBERS.sub("", why))
+            if typed:
+                out.append(
+                    f"{cid}: hand-typed number {', '.join(typed)} in the reason: "
+                    "a measured figure must be computed from data (scripts/claims.py COMPUTED)"
+                )
+            if not any(LINK_RE.search(e) for e in c.get("evidence", [])):
+                out.append(f"{cid}: no evidence link")
+    return out
+
+
+# Measured verdicts. Each returns (verdict, one-sentence reason) from committed data alone.
+
+
+def _bench() -> tuple[dict, dict | None]:
+    previous = report.PREVIOUS.exists() and json.loads(report.PREVIOUS.read_text(encoding="utf-8"))
+    return json.loads(report.DATA.read_text(encoding="utf-8")), previous or None
+
+
+def _tally(c: dict) -> str:
+    return f"PyTorch faster in {c['torch']}, TensorFlow in {c['tf']}, tied in {c['tie']}"
+
+
+def verdict_p1() -> tuple[str, str]:
+    res, _ = _bench()
+    train = [r for k, r in report.workload_ratios(res).items() if k[1] == "train"]
+    claimed = 7.67 / 11.19  # the article's two figures, PyTorch over TensorFlow
+    return "unverifiable", (
+        f"The figures name no model, machine or method, so nobody can run them again, and the "
+        f"{len(train)} training workloads measured here put best PyTorch / best TensorFlow time "
+        f"between {min(train):.2f} and {max(train):.2f}, against the article's {claimed:.2f}."
+    )
+
+
+def verdict_p2() -> tuple[str, str]:
+    s = report.speed_counts(*_bench())
+    train, infer = s["train"], s["infer"]
+    if train["tf"] > train["n"] / 2 and infer["torch"] > infer["n"] / 2:
+        verdict = "true"
+    elif train["tf"] == 0 or infer["torch"] == 0:
+        verdict = "false"
+    else:
+        verdict = "depends"
+    return verdict, (
+        f"Counting a difference within this run's noise ({s['noise']:.0%}) as a tie, the "
+        f"{train['n']} training workloads have {_tally(train)}, and the {infer['n']} inference "
+        f"workloads have {_tally(infer)}."
+    )
+
+
+def verdict_p3() -> tuple[str, str]:
+    res, previous = _bench()
+    s = report.speed_counts(res, previous)
+    ties = s["train"]["tie"] + s["infer"]["tie"]
+    n = len(s["ratios"])
+    verdict = "true" if ties == n else "false" if ties == 0 else "depends"
+    gemm = {
+        r["framework"]: r["gflops"]
+        for r in res["rows"]
+        if r["group"] == "G0" and r["variant"] == "default" and r.get("dtype", "fp32") == "fp32"
+        and r["batch"] == max(x["batch"] for x in res["rows"] if x["group"] == "G0")
+    }  # fmt: skip
+    return verdict, (
+        f"Within this run's noise ({s['noise']:.0%}) {ties} of the {n} workloads are ties, while "
+        f"best PyTorch / best TensorFlow time spans {min(s['ratios'].values()):.2f} to "
+        f"{max(s['ratios'].values()):.2f} and on the largest matrix multiply TensorFlow reaches "
+        f"{gemm['tf'] / gemm['torch']:.0%} of PyTorch's GFLOP/s."
+    )
+
+
+# The target each notebook asserts of both frameworks (docs/use-cases/*.py);
+# tests/test_verdict_pages.py checks that each is still in its notebook's assertions.
+USE_CASE_TARGETS = {
+    "vision": ("test accuracy", "torch_test_accuracy", "tf_test_accuracy", 0.97),
+    "text": ("test accuracy", "torch_test_accuracy", "tf_test_accuracy", 0.85),
+    "reinforcement-learning": ("mean return", "torch_mean_return_last_40", "tf_mean_return_last_40", 195.0),
+}
+
+
+def verdict_u1() -> tuple[str, str]:
+    metrics = json.loads((DOCS / "use-cases" / "metrics.json").read_text(encoding="utf-8"))
+    met, parts = [], []
+    for domain, (what, pt, tf, target) in USE_CASE_TARGETS.items():
+        m = metrics[domain]["metrics"]
+        met.append(m[pt] >= target and m[tf] >= target)
+        parts.append(f"{domain.replace('-', ' ')} {what} {m[pt]:g} and {m[tf]:g} against {target:g}")
+    # The claim gives vision and RL to TensorFlow and text to PyTorch; when both frameworks
+    # meet every one of these targets, neither is confined to its domain.
+    verdict = "false" if all(met) else "depends"
+    return verdict, (
+        f"One task per domain runs in both frameworks, and both meet the targets of {sum(met)} "
+        f"of the {len(met)} notebooks ({'; '.join(parts)})."
+    )
+
+
+def verdict_e2() -> tuple[str, str]:
+    counts = json.loads((DOCS / "data" / "line_counts.json").read_text(encoding="utf-8"))
+    pt, tf = counts["PyTorch"], counts["TensorFlow (Keras)"]
+    shorter = [t for t in pt if tf[t] < pt[t]]
+    longer = [t for t in pt if tf[t] > pt[t]]
+    verdict = "true" if len(longer) == len(pt) else "false" if not longer else "depends"
+    return verdict, (
+        f"Ease is an opinion, and counted over the same {len(pt)} tasks Keras takes "
+        f"{sum(tf.values())} lines against PyTorch's {sum(pt.values())}, shorter in "
+        f"{', '.join(shorter) or 'none'} and longer in {', '.join(longer) or 'none'}."
+    )
+
+
+# PyTorch routes whose artefact a C or C++ runtime loads with no Python interpreter; each is
+# shown and sourced on docs/deployment.md.
+RUNS_WITHOUT_PYTHON = ("AOTInductor", "ONNX Runtime", "ExecuTorch", "TorchScript")
+
+
+def verdict_d1() -> tuple[str, str]:
+    routes = json.loads((DOCS / "data" / "deployment.json").read_text(encoding="utf-8"))["routes"]
+    torch_routes = [r["route"] for r in routes if r["framework"] == "PyTorch"]
+    native = [r for r in torch_routes if r.startswith(RUNS_WITHOUT_PYTHON)]
+    verdict = "outdated" if native else "true"
+    return verdict, (
+        f"{len(torch_routes)} PyTorch routes export and reload here with checked outputs, "
+        f"{len(native)} of them ({', '.join(native)}) load in a C or C++ runtime without Python, "
+        f"and neither framework needs Flask or Django, though this site's own service is a "
+        f"FastAPI app and runs in Python."
+    )
+
+
+COMPUTED: dict[str, Callable[[], tuple[str, str]]] = {
+    "p1": verdict_p1,
+    "p2": verdict_p2,
+    "p3": verdict_p3,
+    "u1": verdict_u1,
+    "e2": verdict_e2,
+    "d1": verdict_d1,
+}
+
+
+# The generated regions.
+
+
+def relink(markdown: str, page: str) -> str:
+    """Links written relative to docs/ (as in claims.yml), rewritten relative to `page`."""
+
+    def one(m: re.Match) -> str:
+        target = m["target"]
+        if target.startswith(("http://", "https://", "#")):
+            return m.group(0)
+        path, _, anchor = target.partition("#")
+        if path == page:
+            new = f"#{anchor}" if anchor else posixpath.basename(path)
+        else:
+            new = posixpath.relpath(path, posixpath.dirname(page) or ".") + (f"#{anchor}" if anchor else "")
+        return f"[{m['text']}]({new})"
+
+    return LINK_RE.sub(one, markdown)
+
+
+def claims_page(data: dict) -> dict[str, str]:
+    verdicts = "\n".join(f"- **{v}**: {text};" for v, text in data["verdicts"].items())
+    tables = []
+    by_section: dict[str, list[dict]] = {}
+    for c in claims(data):
+        by_section.setdefault(c["section"], []).append(c)
+    for title, rows in by_section.items():
+        tables += [f"## {title}", "", "| id | claim in the articles | verdict | why | evidence |"]
+        tables.append("|----|-----------------------|---------|-----|----------|")
+        for c in rows:
+            evidence = ", ".join(c["evidence"])
+            tables.append(
+                f'| <a id="{c["id"].lower()}"></a>{c["id"]} | {c["claim"]} | **{c["verdict"]}** | '
+                f"{c['why']} | {evidence} |"
+            )
+        tables.append("")
+    return {"claims-verdicts": verdicts.removesuffix(";") + ".", "claims-tables": "\n".join(tables).rstrip()}
+
+
+def summary(data: dict) -> str:
+    lines = ["| verdict | claims |", "|---|---|"]
+    all_claims = claims(data)
+    for verdict in VERDICTS:
+        ids = [f"[{c['id']}](claims.md#{c['id'].lower()})" for c in all_claims if c["verdict"] == verdict]
+        if ids:
+            lines.append(f"| **{verdict}** | {', '.join(ids)} |")
+    return "\n".join(lines)
+
+
+def pages_of(claim: dict) -> list[str]:
+    """The Markdown pages a claim's evidence links into: each lists the claim in its own table."""
+    out = []
+    for e in claim["evidence"]:
+        for m in LINK_RE.finditer(e):
+            path = m["target"].partition("#")[0]
+            if path.endswith(".md") and path != "claims.md" and path not in out:
+                out.append(path)
+    return out
+
+
+def page_table(data: dict, page: str) -> str:
+    rows = ["| id | what the articles say | verdict | why | evidence on this page |", "|---|---|---|---|---|"]
+    for c in claims(data):
+        if page not in pages_of(c):
+            continue
+        here = [e for e in c["evidence"] if any(m["target"].startswith(page) for m in LINK_RE.finditer(e))]
+        link = relink(f"[{c['id']}](claims.md#{c['id'].lower()})", page)
+        rows.append(
+            f"| {link} | {c['claim']} | **{c['verdict']}** | {relink(c['why'], page)} | "
+            f"{relink(', '.join(here), page)} |"
+        )
+    return "\n".join(rows)
+
+
+def choosing_speed() -> str:
+    """The decision guide's finding on speed, worded from the same counts as P2."""
+    s = report.speed_counts(*_bench())
+    torch = s["train"]["torch"] + s["infer"]["torch"]
+    tf = s["train"]["tf"] + s["infer"]["tf"]
+    ties = s["train"]["tie"] + s["infer"]["tie"]
+    if tf == 0 and torch:
+        lead = "**On this CPU, PyTorch's fastest mode was faster or tied on every workload measured**"
+    elif torch == 0 and tf:
+        lead = "**On this CPU, TensorFlow's fastest mode was faster or tied on every workload measured**"
+    else:
+        lead = "**Which framework is faster changes with the workload**"
+    return (
+        f"- {lead}: PyTorch faster on {torch}, TensorFlow on {tf}, tied on {ties}, a difference\n"
+        f"  inside the run's own noise ({s['noise']:.0%}) counting as a tie\n"
+        "  ([the measured rows](performance.md#results), [P2](claims.md#p2)). One CPU and these\n"
+        "  models are not your workload: measure your own model with `make bench` before\n"
+        "  deciding on speed."
+    )
+
+
+def regions(data: dict) -> dict[Path, dict[str, str]]:
+    """Every generated region this file owns, by page."""
+    out: dict[Path, dict[str, str]] = {DOCS / "claims.md": claims_page(data), DOCS / "index.md": {}}
+    out[DOCS / "choosing.md"] = {"choosing-speed": choosing_speed()}
+    out[DOCS / "index.md"]["claims-summary"] = summary(data)
+    for page in sorted({p for c in claims(data) for p in pages_of(c)}):
+        out.setdefault(DOCS / page, {})["claims-here"] = page_table(data, page)
+    return out
+
+
+ROW_ID_RE = re.compile(r"^\|\s*(?:<a id=\"\w+\"></a>|\[)?([A-Z]\d+)\b")
+
+
+def stale(data: dict) -> list[str]:
+    """One message per claim row (or other line) that a page shows differently from the data."""
+    out = []
+    for page, wanted in regions(data).items():
+        text = page.read_text(encoding="utf-8")
+        where = page.relative_to(ROOT)
+        for name, body in wanted.items():
+            try:
+                shown = page_sections.read(text, name).splitlines()
+            except ValueError as err:
+                out.append(f"{where}: {err}")
+                continue
+            expected = body.splitlines()
+            for got, want in zip(shown, expected, strict=False):
+                if got != want:
+                    m = ROW_ID_RE.match(want) or ROW_ID_RE.match(got)
+                    what = m.group(1) if m else f"region {name}"
+                    out.append(f"{what}: {where} shows {got[:160]!r}; the data give {want[:160]!r}")
+            if len(shown) != len(expected):
+                out.append(f"region {name}: {where} has {len(shown)} lines, the data give {len(expected)}")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    data = load()
+    bad = problems(data)
+    if bad:
+        print("\n".join(f"docs/data/claims.yml: {b}" for b in bad), file=sys.stderr)
+        return 1
+    if "--check" in argv:
+        messages = stale(data)
+        if messages:
+            print("\n".join(messages) + "\nrun: python scripts/claims.py", file=sys.stderr)
+            return 1
+        return 0
+    for page, wanted in regions(data).items():
+        page_sections.write(page, wanted)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
