@@ -12,6 +12,15 @@ if os.environ.get("PYTEST_XDIST_WORKER") and "OMP_NUM_THREADS" not in os.environ
     for _var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
         os.environ[_var] = str(_share)
 
+# The test modules import PyTorch and TensorFlow into one process. Where torch is the CUDA
+# build (the GPU runner, `make test-fresh`), it brings Triton, and Triton loaded after
+# TensorFlow crashes the interpreter (docs/interop.md#both-frameworks-in-one-process): load it
+# first, as every page does. The CPU build has no Triton, and this costs nothing there.
+try:
+    import triton  # noqa: F401
+except ImportError:
+    pass
+
 import pytest
 from sybil import Sybil
 
