@@ -1,6 +1,7 @@
 """Pytest entry point: Sybil collects every Python block of every page under docs/, and each
 block runs in a clean process per reading (tests/docs_executor.py), as a reader runs it."""
 
+import contextlib
 import os
 
 # Under xdist each worker shares the cores with the others. A framework that starts one compute
@@ -16,10 +17,8 @@ if os.environ.get("PYTEST_XDIST_WORKER") and "OMP_NUM_THREADS" not in os.environ
 # build (the GPU runner, `make test-fresh`), it brings Triton, and Triton loaded after
 # TensorFlow crashes the interpreter (docs/interop.md#both-frameworks-in-one-process): load it
 # first, as every page does. The CPU build has no Triton, and this costs nothing there.
-try:
+with contextlib.suppress(ImportError):
     import triton  # noqa: F401
-except ImportError:
-    pass
 
 import pytest
 from sybil import Sybil

@@ -278,12 +278,20 @@ def pages_of(claim: dict) -> list[str]:
     return out
 
 
+def _on(target: str, page: str) -> bool:
+    """A section's index page also counts the pages of its section (the notebooks) as its own."""
+    path = target.partition("#")[0]
+    if path == page:
+        return True
+    return page.endswith("/index.md") and posixpath.dirname(path) == posixpath.dirname(page)
+
+
 def page_table(data: dict, page: str) -> str:
     rows = ["| id | what the articles say | verdict | why | evidence on this page |", "|---|---|---|---|---|"]
     for c in claims(data):
         if page not in pages_of(c):
             continue
-        here = [e for e in c["evidence"] if any(m["target"].startswith(page) for m in LINK_RE.finditer(e))]
+        here = [e for e in c["evidence"] if any(_on(m["target"], page) for m in LINK_RE.finditer(e))]
         link = relink(f"[{c['id']}](claims.md#{c['id'].lower()})", page)
         rows.append(
             f"| {link} | {c['claim']} | **{c['verdict']}** | {relink(c['why'], page)} | "
