@@ -231,6 +231,19 @@ except KeyError as error:
 #> from_keras with a Keras 3 model: KeyError 'keras_tensor_N'
 # --8<-- [end:tf2onnx]
 
+# --8<-- [start:keras-onnx]
+# Keras 3's own exporter. On the TensorFlow backend it traces the model and calls
+# tf2onnx itself; on the PyTorch backend it calls torch.onnx. The model must have
+# been called once, so that Keras knows its input signature.
+keras_onnx = folder / "digits_keras.onnx"
+keras_model.export(str(keras_onnx), format="onnx", verbose=False)
+exported_logits = load_onnx(keras_onnx)(x_test)
+assert_parity("ONNX Runtime (Keras export)", exported_logits, keras_logits)
+same = (exported_logits.argmax(axis=1) == keras_logits.argmax(axis=1)).all()
+print("the same digit for every test image:", same)
+#> the same digit for every test image: True
+# --8<-- [end:keras-onnx]
+
 # --8<-- [start:serve]
 from fastapi.testclient import TestClient
 from server import create_app  # server.py, saved from the block above

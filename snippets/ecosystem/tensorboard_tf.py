@@ -47,3 +47,46 @@ print(f"histogram counts {buckets[:, 2].sum():.0f} values")
 graph_ops = {node.op for node in events.Graph().node}
 assert {"MatMul", "Relu"} <= graph_ops, graph_ops
 # --8<-- [end:read]
+
+# --8<-- [start:dependency]
+import re
+import subprocess
+import sys
+from importlib.metadata import PackageNotFoundError, requires
+
+
+def requirement_names(dist: str) -> set[str]:
+    """The names of the packages a wheel requires, without versions or markers."""
+    return {re.match(r"[\w.-]+", r)[0].lower() for r in requires(dist) or []}
+
+
+def tensorflow_requires() -> set[str]:
+    for dist in ("tensorflow", "tensorflow-cpu"):  # whichever the reader installed
+        try:
+            return requirement_names(dist)
+        except PackageNotFoundError:
+            continue
+    raise PackageNotFoundError("tensorflow")
+
+
+print("TensorFlow requires tensorboard:", "tensorboard" in tensorflow_requires())
+#> TensorFlow requires tensorboard: False
+print("Keras requires tensorboard:", "tensorboard" in requirement_names("keras"))
+#> Keras requires tensorboard: False
+# A child in which the tensorboard package cannot be imported, as if not installed.
+WITHOUT_TENSORBOARD = """
+import sys
+sys.modules["tensorboard"] = None
+import tensorflow as tf
+writer = tf.summary.create_file_writer(sys.argv[1])  # still works: part of TensorFlow
+with writer.as_default():
+    tf.summary.scalar("loss", 1.0, step=0)
+"""
+child = subprocess.run(
+    [sys.executable, "-c", WITHOUT_TENSORBOARD, tempfile.mkdtemp()],
+    capture_output=True,
+    text=True,
+)
+print(child.stderr.strip().splitlines()[-1].split(": ", 1)[1])
+#> TensorBoard is not installed, missing implementation for tf.summary.scalar
+# --8<-- [end:dependency]

@@ -34,3 +34,25 @@ graph_ops = {node.op for node in events.Graph().node}
 assert {"aten::linear", "aten::relu"} <= graph_ops, graph_ops
 assert abs(histogram.sum - model[0].weight.sum().item()) < 1e-5
 # --8<-- [end:read]
+
+# --8<-- [start:dependency]
+import re
+import subprocess
+import sys
+from importlib.metadata import requires
+
+names = {re.match(r"[\w.-]+", r)[0].lower() for r in requires("torch")}
+print("torch requires tensorboard:", "tensorboard" in names)
+#> torch requires tensorboard: False
+# A child in which the tensorboard package cannot be imported, as if not installed.
+WITHOUT_TENSORBOARD = """
+import sys
+sys.modules["tensorboard"] = None
+from torch.utils.tensorboard import SummaryWriter
+"""
+child = subprocess.run(
+    [sys.executable, "-c", WITHOUT_TENSORBOARD], capture_output=True, text=True
+)
+print(child.stderr.strip().splitlines()[-1])
+#> ModuleNotFoundError: import of tensorboard halted; None in sys.modules
+# --8<-- [end:dependency]
