@@ -20,14 +20,16 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help venv serve build test test-fresh update lint format clean bench bench-quick browser-deps browser-test
+.PHONY: help venv serve build test test-fresh update data data-check lint format clean bench bench-quick browser-deps browser-test
 
 help:
 	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
 	@echo "make test    run every test and every Python block of every page"
 	@echo "make build   strict static build into site/"
 	@echo "make test-fresh  every page's blocks in the install a reader gets from the package index alone"
-	@echo "make update  rewrite every #> line from what the code printed (then review the diff)"
+	@echo "make update  rewrite every #> line from what the code printed, then make data (review the diff)"
+	@echo "make data    rewrite every generated table, file and verdict from the committed data"
+	@echo "make data-check  write nothing; fail naming each generated file that is out of date"
 	@echo "make lint    ruff check and format check"
 	@echo "make format  apply ruff's fixes and formatting"
 	@echo "make bench   full benchmark run: docs/data/bench.json, tables and charts of docs/performance.md"
@@ -93,9 +95,17 @@ test-fresh:
 	$(FRESH_VENV)/bin/python -c 'import importlib.metadata as m; print("torch", m.version("torch"), "triton", m.version("triton"))'
 	$(FRESH_VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile docs $(PYTEST_ARGS)
 
-# Rewrite every `#>` line from what the code printed (after a version bump): review the diff.
+# Rewrite every `#>` line from what the code printed (after a version bump), then everything
+# generated from data: one entry point, scripts/generate.py. Review the diff.
 update: venv
-	DOCS_UPDATE_EXAMPLES=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile docs $(PYTEST_ARGS)
+	JOBS=$(JOBS) PYTEST_ARGS='$(PYTEST_ARGS)' $(BIN)/python scripts/generate.py --examples
+
+# Everything generated from committed data or code (scripts/generate.py --list names each).
+data: venv
+	$(BIN)/python scripts/generate.py
+
+data-check: venv
+	$(BIN)/python scripts/generate.py --check
 
 browser-test: venv browser-deps
 	$(BIN)/python -m pytest -p no:xdist tests/test_browser.py tests/test_workflows.py $(PYTEST_ARGS)

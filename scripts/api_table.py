@@ -3,7 +3,7 @@
 The table is rendered from the same list the tests run, so every row on the page has a
 test, and tests/test_api_equivalence.py fails when the page and the list disagree.
 
-Usage: python scripts/api_table.py        (rewrites the two generated regions of the page)
+Usage: python scripts/generate.py api-table [--check]
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ PAGE = ROOT / "docs" / "interop.md"
 for folder in (ROOT / "snippets", ROOT / "snippets" / "interop", ROOT / "scripts"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
-
-import page_sections
 
 
 def _cell(text: str) -> str:
@@ -61,11 +59,11 @@ def regions() -> dict[str, str]:
     }
 
 
-def main() -> int:
-    changed = page_sections.write(PAGE, regions())
-    print(f"{PAGE.relative_to(ROOT)}: {'rewritten' if changed else 'up to date'}")
-    return 0
+def main(argv: list[str]) -> int:
+    import generate  # one entry point: the same writing and --check as every generator
+
+    return generate.main(["api-table", *argv])
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

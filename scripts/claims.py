@@ -1,13 +1,13 @@
 """Every claim the site settles, from one file: docs/data/claims.yml.
 
-Usage: python scripts/claims.py [--check]
+Usage: python scripts/generate.py claims [--check]   (this file's main says the same)
 
 Writes the claims page's tables, the home page's verdict summary and each page's "Claims
 settled here" table, so a claim has one verdict and one reason everywhere. A claim marked
 `computed: NAME` carries no typed verdict or reason: COMPUTED[NAME] derives both from the
 committed data file it reads (benchmark results, notebook metrics, line counts, the route
-table), so a verdict cannot drift from its evidence. `--check` writes nothing and exits 1
-naming every stale region.
+table), so a verdict cannot drift from its evidence. `stale()` names every claim row a page
+shows differently from the data; scripts/generate.py prints it with its own --check.
 """
 
 from __future__ import annotations
@@ -358,20 +358,9 @@ def stale(data: dict) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    data = load()
-    bad = problems(data)
-    if bad:
-        print("\n".join(f"docs/data/claims.yml: {b}" for b in bad), file=sys.stderr)
-        return 1
-    if "--check" in argv:
-        messages = stale(data)
-        if messages:
-            print("\n".join(messages) + "\nrun: python scripts/claims.py", file=sys.stderr)
-            return 1
-        return 0
-    for page, wanted in regions(data).items():
-        page_sections.write(page, wanted)
-    return 0
+    import generate  # one entry point: the same writing and --check as every generator
+
+    return generate.main(["claims", *argv])
 
 
 if __name__ == "__main__":

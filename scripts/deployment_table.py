@@ -1,7 +1,7 @@
 """Measure every deployment route and the served model; write docs/data/deployment.json and the page's tables.
 
     python scripts/deployment_table.py            # measure (a few minutes), then rewrite the page
-    python scripts/deployment_table.py --render   # rewrite the page from the committed JSON only
+    python scripts/generate.py deployment         # rewrite the page from the committed JSON only
 
 Imports the page's snippet files as plain modules from snippets/deployment/, which it puts
 first on sys.path (they import each other as `common` and `server`, as the page's reader does).
@@ -25,8 +25,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-import page_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "deployment.md"
@@ -279,18 +277,14 @@ def render(data: dict) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--render", action="store_true", help="rewrite the page from the committed JSON only")
-    args = parser.parse_args(argv)
-    if args.render:
-        data = json.loads(DATA.read_text(encoding="utf-8"))
-    else:
-        data = measure()
-        DATA.parent.mkdir(parents=True, exist_ok=True)
-        DATA.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    changed = page_sections.write(PAGE, render(data))
-    print(f"{PAGE.relative_to(ROOT)}: {'rewritten' if changed else 'unchanged'}")
-    return 0
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
+    data = measure()
+    DATA.parent.mkdir(parents=True, exist_ok=True)
+    DATA.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    import generate
+
+    # The page's tables and the verdicts computed from the routes (claim D1).
+    return generate.main([])
 
 
 if __name__ == "__main__":

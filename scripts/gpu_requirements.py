@@ -1,6 +1,6 @@
 """Write requirements-gpu.txt: requirements.txt with the CUDA builds of both frameworks.
 
-Usage: python scripts/gpu_requirements.py [--check]
+Usage: python scripts/generate.py gpu-requirements [--check]
 
 On Linux, PyPI's default `torch` wheel is the CUDA build, and TensorFlow's CUDA
 build is `tensorflow[and-cuda]`; every other pin is shared with the CPU set.
@@ -35,14 +35,9 @@ def gpu_requirements(cpu_text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    wanted = gpu_requirements(CPU.read_text(encoding="utf-8"))
-    if "--check" in argv:
-        if not GPU.exists() or GPU.read_text(encoding="utf-8") != wanted:
-            print("requirements-gpu.txt is out of date: run python scripts/gpu_requirements.py", file=sys.stderr)
-            return 1
-        return 0
-    GPU.write_text(wanted, encoding="utf-8")
-    return 0
+    import generate  # one entry point: the same writing and --check as every generator
+
+    return generate.main(["gpu-requirements", *argv])
 
 
 if __name__ == "__main__":

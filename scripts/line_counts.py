@@ -1,7 +1,7 @@
 """Count the lines a reader writes for each everyday task on the Ecosystem page, and table them.
 
-    python scripts/line_counts.py          # rewrite docs/data/line_counts.json and the page's table
-    python scripts/line_counts.py --check  # exit 1 if either is out of date
+    python scripts/generate.py line-counts          # rewrite docs/data/line_counts.json and the table
+    python scripts/generate.py line-counts --check  # exit 1 if either is out of date
 
 A counted line is a line of a snippet section that is not blank, not a comment and not an
 expected-output (`#>`) line. Formatting is fixed by the project's formatter, so a count
@@ -10,7 +10,6 @@ cannot be shrunk by cramming statements onto one line without failing the lint.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -18,7 +17,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import page_sections
 
 PAGE = ROOT / "docs" / "ecosystem.md"
 DATA = ROOT / "docs" / "data" / "line_counts.json"
@@ -64,20 +62,9 @@ def table(data: dict[str, dict[str, int]]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    data = counts()
-    committed = json.loads(DATA.read_text(encoding="utf-8")) if DATA.exists() else None
-    page_text = PAGE.read_text(encoding="utf-8")
-    if "--check" in argv:
-        stale = [str(p.relative_to(ROOT)) for p, ok in ((DATA, committed == data),) if not ok]
-        if page_sections.read(page_text, REGION) != table(data):
-            stale.append(str(PAGE.relative_to(ROOT)))
-        if stale:
-            print(f"out of date: {', '.join(stale)}; run python scripts/line_counts.py", file=sys.stderr)
-            return 1
-        return 0
-    DATA.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    page_sections.write(PAGE, {REGION: table(data)})
-    return 0
+    import generate  # one entry point: the same writing and --check as every generator
+
+    return generate.main(["line-counts", *argv])
 
 
 if __name__ == "__main__":

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+import generate
 import line_counts
 import pytest
 
 from page_sections import read
-from tests_support import ROOT, copy_project, run_python
+from tests_support import copy_project, run_python
 
 
 def test_committed_counts_match_the_snippets():
@@ -48,9 +49,12 @@ def test_hand_edited_table_fails_the_check(tmp_path):
     text = page.read_text(encoding="utf-8")
     body = read(text, line_counts.REGION)
     page.write_text(text.replace(body, body.replace("| **total** |", "| **total (typed)** |")), encoding="utf-8")
-    assert run_python("scripts/line_counts.py", "--check", cwd=project).returncode == 1
-    done = run_python("scripts/line_counts.py", "--check", cwd=ROOT)
-    assert done.returncode == 0, done.stderr
+    done = run_python("scripts/generate.py", "--check", "line-counts", cwd=project)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "docs/ecosystem.md is out of date (line-counts): run python scripts/generate.py line-counts"
+    ]
+    assert generate.stale(["line-counts"]) == []
 
 
 def test_changed_snippet_makes_the_counts_stale(tmp_path):
@@ -58,6 +62,7 @@ def test_changed_snippet_makes_the_counts_stale(tmp_path):
     snippet = project / "snippets" / "ecosystem" / "tasks_tf.py"
     text = snippet.read_text(encoding="utf-8")
     snippet.write_text(text.replace("# --8<-- [end:train]", "print('one more line')\n# --8<-- [end:train]"))
-    done = run_python("scripts/line_counts.py", "--check", cwd=project)
+    done = run_python("scripts/generate.py", "--check", "line-counts", cwd=project)
     assert done.returncode == 1
-    assert "out of date: docs/data/line_counts.json, docs/ecosystem.md" in done.stderr
+    assert "docs/data/line_counts.json is out of date (line-counts)" in done.stderr
+    assert "docs/ecosystem.md is out of date (line-counts)" in done.stderr

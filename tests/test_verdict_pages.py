@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import claims as claims_data
+import generate
 import pytest
 from bench import report
 
@@ -94,6 +95,7 @@ def test_every_claim_has_one_verdict_and_evidence(data):
 def test_every_page_shows_what_the_data_give(data):
     """The claims page, the home summary, the guide and each page's table, from claims.yml and
     the measured data; a message names each claim that a page shows differently."""
+    assert generate.stale(["claims"]) == []
     assert claims_data.stale(data) == []
 
 

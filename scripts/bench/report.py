@@ -1,9 +1,9 @@
 """Tables and charts for docs/performance.md, from the results JSON and nothing else.
 
-Usage: python scripts/bench/report.py [--data FILE] [--previous FILE] [--page FILE] [--assets DIR] [--check]
+Usage: python scripts/generate.py bench [--check]    (the committed results, like every generator)
+       python scripts/bench/report.py --data FILE --page FILE --assets DIR   (another results file)
 
-Writes the page's `<!-- generated:bench-* -->` regions and the SVG charts; --check writes nothing
-and exits 1 when the page or a chart is not what the JSON gives now. The repeatability region
+Renders the page's `<!-- generated:bench-* -->` regions and the SVG charts. The repeatability region
 compares the results with the run before them (docs/data/bench-previous.json, which `make bench`
 keeps), row by row.
 """
@@ -448,26 +448,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--previous", type=Path, default=PREVIOUS, help="the run before --data, to compare with")
     parser.add_argument("--page", type=Path, default=PAGE)
     parser.add_argument("--assets", type=Path, default=ASSETS)
-    parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     results = json.loads(args.data.read_text(encoding="utf-8"))
     previous = json.loads(args.previous.read_text(encoding="utf-8")) if args.previous.exists() else None
-    wanted_regions, wanted_charts = regions(results, previous), charts(results)
-    if args.check:
-        text = args.page.read_text(encoding="utf-8")
-        stale = [n for n, body in wanted_regions.items() if page_sections.read(text, n) != body + "\n"]
-        stale += [
-            n
-            for n, svg in wanted_charts.items()
-            if not (args.assets / n).exists() or (args.assets / n).read_text() != svg
-        ]
-        if stale:
-            print(f"out of date with {args.data}: {stale}; run python scripts/bench/report.py", file=sys.stderr)
-            return 1
-        return 0
-    page_sections.write(args.page, wanted_regions)
+    page_sections.write(args.page, regions(results, previous))
     args.assets.mkdir(parents=True, exist_ok=True)
-    for name, svg in wanted_charts.items():
+    for name, svg in charts(results).items():
         (args.assets / name).write_text(svg, encoding="utf-8")
     return 0
 

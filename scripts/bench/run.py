@@ -264,11 +264,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.out.resolve() != DEFAULT_OUT.resolve():
         print(f"page and charts not updated: they show {DEFAULT_OUT.relative_to(ROOT)} only")
         return 0
-    from bench import report
+    import generate
 
-    report.main(["--data", str(args.out)])
-    print("wrote the tables of docs/performance.md and the charts in docs/assets/performance/")
-    return 0
+    # Everything written from the results: the page's tables and charts, and the verdicts
+    # (claims P1 to P3, the decision guide's speed finding) computed from them.
+    return generate.main([])
 
 
 if __name__ == "__main__":

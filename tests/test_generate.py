@@ -1,0 +1,64 @@
+"""scripts/generate.py: one registry owns every generated region and file, with one --check."""
+
+from __future__ import annotations
+
+import re
+
+import generate
+import pytest
+
+from tests_support import ROOT, run_python
+
+REGION = re.compile(r"<!-- generated:([a-z0-9-]+) -->")
+
+
+def test_every_generated_region_on_a_page_has_a_generator():
+    on_pages = {
+        (path, name)
+        for path in (ROOT / "docs").rglob("*.md")
+        for name in REGION.findall(path.read_text(encoding="utf-8"))
+    }
+    owned = {
+        (path, region)
+        for g in generate.REGISTRY.values()
+        if not g.slow
+        for path, wanted in g.outputs().items()
+        if isinstance(wanted, dict)
+        for region in wanted
+    }
+    assert on_pages - owned == set(), "regions no generator writes"
+    assert owned - on_pages == set(), "regions a generator writes that no page has"
+
+
+def test_check_passes_on_the_repository_and_names_a_planted_edit():
+    assert generate.stale() == []
+    index = ROOT / "docs" / "index.md"
+
+    def planted(path):
+        text = path.read_text(encoding="utf-8")
+        return text.replace("| **false** |", "| **true** |", 1) if path == index else text
+
+    assert generate.stale(["claims"], read=planted) == [
+        "docs/index.md is out of date (claims): run python scripts/generate.py claims"
+    ]
+
+
+def test_a_page_without_its_region_is_a_clear_error():
+    def planted(path):
+        text = path.read_text(encoding="utf-8")
+        return text.replace("<!-- generated:api-table -->", "", 1) if path.name == "interop.md" else text
+
+    wanted = (
+        "docs/interop.md: expected one <!-- generated:api-table --> ... <!-- /generated:api-table --> region, found 0"
+    )
+    with pytest.raises(generate.GenerationError, match=re.escape(wanted) + "$"):
+        generate.stale(["api-table"], read=planted)
+
+
+def test_command_line_lists_checks_and_refuses_an_unknown_name():
+    listed = run_python("scripts/generate.py", "--list")
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == list(generate.REGISTRY)
+    unknown = run_python("scripts/generate.py", "--check", "claim")
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == f"unknown: claim; generators: {', '.join(generate.REGISTRY)}"
