@@ -26,5 +26,5 @@ samples = blocked_samples(lambda: a @ a, no_sync, n, samples=5)
 stats = summarize(samples)
 assert stats["min"] <= stats["q1"] <= stats["median"] <= stats["q3"] <= stats["max"]
 print(len(samples), n >= 1, 0 <= stats["iqr"] <= stats["max"] - stats["min"])
-# > 5 True True
+#> 5 True True
 # --8<-- [end:tiny]
