@@ -20,13 +20,14 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help venv serve build test test-fresh update data data-check lint format clean bench bench-quick browser-deps browser-test
+.PHONY: help venv serve build test test-fresh drift update data data-check lint format clean bench bench-quick browser-deps browser-test
 
 help:
 	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
 	@echo "make test    run every test and every Python block of every page"
 	@echo "make build   strict static build into site/"
 	@echo "make test-fresh  every page's blocks in the install a reader gets from the package index alone"
+	@echo "make drift   every page's blocks on the newest torch, TensorFlow and Keras: docs/data/drift.json"
 	@echo "make update  rewrite every #> line from what the code printed, then make data (review the diff)"
 	@echo "make data    rewrite every generated table, file and verdict from the committed data"
 	@echo "make data-check  write nothing; fail naming each generated file that is out of date"
@@ -50,11 +51,14 @@ venv:
 	echo "$$want" > $(STAMP); \
 	echo "==> $(VENV) ready"
 
+# The use-case notebooks: executed once, then reused until their source or requirements.txt
+# changes (scripts/notebook_hooks.py); DOCS_EXECUTE_NOTEBOOKS=false skips them, true runs them fresh.
+NOTEBOOKS ?= cached
 serve: venv
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	DOCS_EXECUTE_NOTEBOOKS=$${DOCS_EXECUTE_NOTEBOOKS:-$(NOTEBOOKS)} $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: venv
-	$(BIN)/mkdocs build --strict --site-dir site
+	DOCS_EXECUTE_NOTEBOOKS=$${DOCS_EXECUTE_NOTEBOOKS:-$(NOTEBOOKS)} $(BIN)/mkdocs build --strict --site-dir site
 
 # --dist loadfile keeps each test file in one worker: tests/test_browser.py shares one browser and one server.
 test: venv browser-deps
@@ -94,6 +98,26 @@ test-fresh:
 	fi
 	$(FRESH_VENV)/bin/python -c 'import importlib.metadata as m; print("torch", m.version("torch"), "triton", m.version("triton"))'
 	$(FRESH_VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile docs $(PYTEST_ARGS)
+
+# The site on the newest releases the package index offers (scripts/drift.py): every pin kept
+# but the frameworks', a separate environment from the index alone, every page's blocks run
+# there on the CPU. Blocks may fail: that is the finding. docs/data/drift.json records it and
+# `make data` writes the home page's line from it.
+DRIFT_VENV ?= .venv-drift
+drift: venv
+	$(BIN)/python scripts/drift.py requirements drift-requirements.txt
+	@want="$$(sha256sum drift-requirements.txt | cut -d' ' -f1) drift $(CURDIR)"; \
+	if ! [ -x $(DRIFT_VENV)/bin/python ] || [ "$$(cat $(DRIFT_VENV)/.requirements.sha256 2>/dev/null)" != "$$want" ]; then \
+	  echo "==> building $(DRIFT_VENV) from the package index alone"; \
+	  rm -rf $(DRIFT_VENV); $(PYTHON) -m venv $(DRIFT_VENV); \
+	  env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(DRIFT_VENV)/bin/python -m pip install -q --disable-pip-version-check -r drift-requirements.txt; \
+	  echo "$$want" > $(DRIFT_VENV)/.requirements.sha256; \
+	fi
+	rm -f drift-requirements.txt
+	DOCS_BLOCKS_REPORT=$(DRIFT_VENV)/blocks.json $(DRIFT_VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
+	  --junitxml=$(DRIFT_VENV)/junit.xml docs $(PYTEST_ARGS) || true
+	$(DRIFT_VENV)/bin/python scripts/drift.py report $(DRIFT_VENV)/junit.xml $(DRIFT_VENV)/blocks.json docs/data/drift.json
+	$(BIN)/python scripts/generate.py drift
 
 # Rewrite every `#>` line from what the code printed (after a version bump), then everything
 # generated from data: one entry point, scripts/generate.py. Review the diff.

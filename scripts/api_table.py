@@ -57,13 +57,3 @@ def regions() -> dict[str, str]:
         "api-table": render_rows(equivalence.ROWS),
         "api-tolerances": render_tolerances(equivalence.TOLERANCES),
     }
-
-
-def main(argv: list[str]) -> int:
-    import generate  # one entry point: the same writing and --check as every generator
-
-    return generate.main(["api-table", *argv])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

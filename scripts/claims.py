@@ -1,13 +1,13 @@
 """Every claim the site settles, from one file: docs/data/claims.yml.
 
-Usage: python scripts/generate.py claims [--check]   (this file's main says the same)
+Usage: python scripts/generate.py claims [--check]   (this file has no command of its own)
 
 Writes the claims page's tables, the home page's verdict summary and each page's "Claims
 settled here" table, so a claim has one verdict and one reason everywhere. A claim marked
 `computed: NAME` carries no typed verdict or reason: COMPUTED[NAME] derives both from the
 committed data file it reads (benchmark results, notebook metrics, line counts, the route
 table), so a verdict cannot drift from its evidence. `stale()` names every claim row a page
-shows differently from the data; scripts/generate.py prints it with its own --check.
+shows differently from the data, for the messages of scripts/generate.py --check.
 """
 
 from __future__ import annotations
@@ -334,11 +334,12 @@ def regions(data: dict) -> dict[Path, dict[str, str]]:
 ROW_ID_RE = re.compile(r"^\|\s*(?:<a id=\"\w+\"></a>|\[)?([A-Z]\d+)\b")
 
 
-def stale(data: dict) -> list[str]:
-    """One message per claim row (or other line) that a page shows differently from the data."""
+def stale(data: dict, read: Callable[[Path], str | None]) -> list[str]:
+    """Which claim rows differ: scripts/generate.py's --check calls this, with the same reader
+    it compared the files with, to say which claim (not only which file) is out of date."""
     out = []
     for page, wanted in regions(data).items():
-        text = page.read_text(encoding="utf-8")
+        text = read(page) or ""
         where = page.relative_to(ROOT)
         for name, body in wanted.items():
             try:
@@ -355,13 +356,3 @@ def stale(data: dict) -> list[str]:
             if len(shown) != len(expected):
                 out.append(f"region {name}: {where} has {len(shown)} lines, the data give {len(expected)}")
     return out
-
-
-def main(argv: list[str]) -> int:
-    import generate  # one entry point: the same writing and --check as every generator
-
-    return generate.main(["claims", *argv])
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

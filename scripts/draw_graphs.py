@@ -6,12 +6,11 @@ lays the nodes out in layers and writes plain SVG text: no Graphviz, no network,
 integer coordinates only, so the same graphs always give the same bytes.
 tests/test_graphs_pictures.py redraws them and compares with the committed files.
 
-Usage: python scripts/draw_graphs.py [--out DIR]    (default: docs/assets/graphs)
+Usage: python scripts/generate.py graph-pictures [--check]   (slow: only when named)
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import os
@@ -187,19 +186,3 @@ def node_lists() -> dict[str, tuple[list, str]]:
             namespace = runpy.run_path(str(ROOT / snippet), run_name="__draw_graphs__")
         found[filename] = (namespace[variable], title)
     return found
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the SVG files")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for filename, (nodes, title) in node_lists().items():
-        path = args.out / filename
-        path.write_bytes(svg(nodes, title).encode("utf-8"))
-        print(f"wrote {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

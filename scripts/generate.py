@@ -43,7 +43,8 @@ class Generator:
     source: str  # what it is generated from, for --list and the README
     outputs: Callable[[], Wanted]
     slow: bool = False  # imports and runs the frameworks: left out of the default check
-    explain: Callable[[], list[str]] | None = None  # finer messages when its output is stale
+    # Finer messages when its output is stale, from the same reader the comparison used.
+    explain: Callable[[Callable[[Path], str | None]], list[str]] | None = None
 
 
 def _claims() -> Wanted:
@@ -56,10 +57,10 @@ def _claims() -> Wanted:
     return claims.regions(data)
 
 
-def _claims_explained() -> list[str]:
+def _claims_explained(read: Callable[[Path], str | None]) -> list[str]:
     import claims
 
-    return claims.stale(claims.load())
+    return claims.stale(claims.load(), read)
 
 
 def _line_counts() -> Wanted:
@@ -108,6 +109,13 @@ def _use_case_metrics() -> Wanted:
     return {notebook_hooks.INDEX: {notebook_hooks.REGION: notebook_hooks.metrics_table(data)}}
 
 
+def _drift() -> Wanted:
+    import drift
+
+    data = json.loads(drift.DATA.read_text(encoding="utf-8"))
+    return {drift.HOME: {"drift": drift.render(data)}}
+
+
 def _graph_pictures() -> Wanted:
     import draw_graphs
 
@@ -125,6 +133,7 @@ REGISTRY = {
         Generator("deployment", "docs/data/deployment.json (scripts/deployment_table.py)", _deployment),
         Generator("api-table", "the rows of snippets/interop/equivalence.py", _api_table),
         Generator("use-case-metrics", "docs/use-cases/metrics.json (scripts/notebook_hooks.py)", _use_case_metrics),
+        Generator("drift", "docs/data/drift.json (make drift measures it)", _drift),
         Generator("graph-pictures", "the graphs the frameworks trace now", _graph_pictures, slow=True),
     )
 }
@@ -174,8 +183,8 @@ def stale(names: list[str] | None = None, read: Callable[[Path], str | None] = _
             out.append(f"{where} is out of date ({which}): run python scripts/generate.py {' '.join(by)}")
             culprits += [n for n in by if n not in culprits]
     for name in culprits:
-        if REGISTRY[name].explain and read is _read:  # explain() reads the files on disk
-            out += REGISTRY[name].explain()
+        if REGISTRY[name].explain:
+            out += REGISTRY[name].explain(read)
     return out
 
 

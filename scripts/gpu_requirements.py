@@ -9,7 +9,6 @@ build is `tensorflow[and-cuda]`; every other pin is shared with the CPU set.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,13 +31,3 @@ def gpu_requirements(cpu_text: str) -> str:
     if not any(line.startswith("tensorflow[and-cuda]==") for line in out):
         raise SystemExit("requirements.txt has no tensorflow-cpu pin to turn into tensorflow[and-cuda]")
     return HEADER + "\n".join(out) + "\n"
-
-
-def main(argv: list[str]) -> int:
-    import generate  # one entry point: the same writing and --check as every generator
-
-    return generate.main(["gpu-requirements", *argv])
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -59,13 +59,3 @@ def table(data: dict[str, dict[str, int]]) -> str:
         rows.append(f"| {label} | " + " | ".join(str(data[f][task]) for f in frameworks) + " |")
     rows.append("| **total** | " + " | ".join(f"**{sum(data[f].values())}**" for f in frameworks) + " |")
     return "\n".join(rows) + "\n"
-
-
-def main(argv: list[str]) -> int:
-    import generate  # one entry point: the same writing and --check as every generator
-
-    return generate.main(["line-counts", *argv])
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -1,8 +1,11 @@
 """The use-case notebooks: a build hook that says when outputs are missing, and the metrics table.
 
-MkDocs hook: the published build executes every notebook under docs/use-cases/ (mkdocs-jupyter,
-`DOCS_EXECUTE_NOTEBOOKS=true`); a local build may skip that, and then each notebook page opens
-with a note saying its outputs are not shown.
+MkDocs hook: `DOCS_EXECUTE_NOTEBOOKS` says how the notebooks under docs/use-cases/ are built.
+`true` (the published build) executes every one fresh; `cached` (what `make serve` and
+`make build` use) executes each once and keeps the executed page in .cache/notebooks/, keyed by
+the notebook's source and the pinned requirements, so an unchanged notebook is not run again;
+`false` (the default, and the test suite's builds) skips them, and then each notebook page
+opens with a note saying its outputs are not shown.
 
 Script: `python scripts/notebook_hooks.py` runs each notebook as a plain script, records the
 metrics it writes and the CPU time it took in docs/use-cases/metrics.json, and rewrites the
@@ -11,6 +14,7 @@ table in docs/use-cases/index.md from that file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -46,8 +50,45 @@ NOT_EXECUTED = (
     '<div class="admonition warning"><p class="admonition-title">Outputs not shown</p>'
     "<p>This copy of the site was built without executing the notebooks, so this page shows the code "
     "but none of its printed results or charts. The published site is built with "
-    "<code>DOCS_EXECUTE_NOTEBOOKS=true</code>, which runs every notebook during the build.</p></div>"
+    "<code>DOCS_EXECUTE_NOTEBOOKS=true</code>, which runs every notebook during the build; "
+    "<code>make serve</code> and <code>make build</code> run each once and reuse the result "
+    "until the notebook or the pinned versions change.</p></div>"
 )
+
+
+MODES = ("true", "cached", "false")
+
+
+def notebook_mode() -> str:
+    mode = os.environ.get("DOCS_EXECUTE_NOTEBOOKS", "false").strip().lower()
+    if mode not in MODES:
+        raise ValueError(
+            f"DOCS_EXECUTE_NOTEBOOKS={mode!r}: expected true (execute every notebook), cached "
+            "(execute once per notebook source and pinned requirements) or false (do not execute)"
+        )
+    return mode
+
+
+def cache_dir(root: Path) -> Path:
+    """Where executed notebooks are kept: one folder per requirements.txt, so a version bump
+    re-executes them. mkdocs-jupyter's own cache key covers the notebook's source and its options."""
+    pins = hashlib.sha256((root / "requirements.txt").read_bytes()).hexdigest()[:16]
+    return root / ".cache" / "notebooks" / pins
+
+
+def on_config(config, **_kwargs):
+    from mkdocs.exceptions import PluginError
+
+    plugin = config["plugins"].get("mkdocs-jupyter")
+    try:
+        mode = notebook_mode()
+    except ValueError as err:
+        raise PluginError(str(err)) from None
+    if plugin is not None:
+        plugin.config["execute"] = mode != "false"
+        plugin.config["cache"] = mode == "cached"  # the published build never reuses an output
+        plugin.config["cache_dir"] = str(cache_dir(Path(config["config_file_path"]).parent))
+    return config
 
 
 def _executes(config) -> bool:

@@ -88,12 +88,14 @@ plt.show()
 """
 
 
-def _build_with(tmp_path, notebooks: dict[str, str], execute: bool):
+def _build_with(tmp_path, notebooks: dict[str, str], execute: bool | str, project=None):
     """Build a copy of the site whose use-case notebooks are replaced by `notebooks` (name -> source)."""
-    project = copy_project(tmp_path)
-    for name in notebook_hooks.NOTEBOOKS:
-        (project / "docs" / "use-cases" / f"{name}.py").write_text(notebooks.get(name, TINY_NOTEBOOK))
-    site = tmp_path / "site"
+    if project is None:
+        project = copy_project(tmp_path)
+        for name in notebook_hooks.NOTEBOOKS:
+            (project / "docs" / "use-cases" / f"{name}.py").write_text(notebooks.get(name, TINY_NOTEBOOK))
+    mode = execute if isinstance(execute, str) else "true" if execute else "false"
+    site = tmp_path / f"site-{mode}-{len(list(tmp_path.glob('site-*')))}"
     done = run_python(
         "-m",
         "mkdocs",
@@ -102,9 +104,40 @@ def _build_with(tmp_path, notebooks: dict[str, str], execute: bool):
         "--site-dir",
         str(site),
         cwd=project,
-        env={"NO_MKDOCS_2_WARNING": "1", "DOCS_EXECUTE_NOTEBOOKS": "true" if execute else "false"},
+        env={"NO_MKDOCS_2_WARNING": "1", "DOCS_EXECUTE_NOTEBOOKS": mode},
     )
     return done, site
+
+
+STAMP = re.compile(r"executed at (\d+)")
+STAMPED = "# %%\nimport time\n\nprint('executed at', time.time_ns())\n"
+
+
+@pytest.mark.timeout(300)
+def test_cached_build_reuses_an_unchanged_notebook_and_reruns_after_a_version_bump(tmp_path):
+    project = copy_project(tmp_path)
+    for name in notebook_hooks.NOTEBOOKS:
+        (project / "docs" / "use-cases" / f"{name}.py").write_text(STAMPED if name == "vision" else TINY_NOTEBOOK)
+
+    def stamp():
+        done, site = _build_with(tmp_path, {}, "cached", project)
+        assert done.returncode == 0, done.stdout + done.stderr
+        html = (site / "use-cases" / "vision" / "index.html").read_text(encoding="utf-8")
+        assert "Outputs not shown" not in html
+        return STAMP.search(html).group(1)
+
+    first = stamp()
+    assert list((project / ".cache" / "notebooks").glob("*/*.json")), "nothing was cached"
+    assert stamp() == first, "an unchanged notebook was executed again"
+    with (project / "requirements.txt").open("a") as pins:
+        pins.write("# a version bump\n")
+    assert stamp() != first, "a change to the pinned requirements did not re-execute the notebook"
+
+
+def test_an_unknown_notebook_mode_is_refused_by_name(tmp_path):
+    done, _ = _build_with(tmp_path, {}, "sometimes")
+    assert done.returncode != 0
+    assert "DOCS_EXECUTE_NOTEBOOKS='sometimes': expected true" in done.stdout + done.stderr
 
 
 @pytest.mark.timeout(300)

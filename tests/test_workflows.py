@@ -104,10 +104,10 @@ def test_the_runs_each_workflow_promises():
     assert gpu["jobs"]["cuda"]["env"]["DOCS_DEVICE"] == "cuda"
     assert any("REQUIREMENTS=requirements-gpu.txt" in s.get("run", "") for s in gpu["jobs"]["cuda"]["steps"])
     assert set(weekly[True]) == {"schedule", "workflow_dispatch"}
-    weekly_runs = " ".join(s.get("run", "") for s in weekly["jobs"]["newest"]["steps"])
-    assert "--upgrade" in weekly_runs
-    assert "download.pytorch.org/whl/cpu" in weekly_runs
-    assert "make test" in weekly_runs
+    weekly_runs = " ".join(s.get("run", "") for s in weekly["jobs"]["drift"]["steps"])
+    assert "make drift" in weekly_runs
+    uploads = [s["with"]["path"] for s in weekly["jobs"]["drift"]["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert uploads == ["docs/data/drift.json"]
     for flow in (ci, gpu, weekly, load("publish.yml")):
         for job in flow["jobs"].values():
             for step in job["steps"]:

@@ -1,0 +1,183 @@
+"""The site against the newest releases: `make drift` writes docs/data/drift.json.
+
+    python scripts/drift.py requirements OUT      # requirements.txt with the newest frameworks
+    python scripts/drift.py report JUNIT OUT_JSON  # what held, from the drift run's JUnit XML
+
+The newest torch, TensorFlow and Keras are whatever the package index offers, asked with this
+machine's local wheels and pip configuration switched off, as a reader's pip would see it.
+Every other pin stays: the drift is the frameworks' own, not their dependencies'.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "docs" / "data" / "drift.json"
+HOME = ROOT / "docs" / "index.md"
+FRAMEWORKS = ("torch", "tensorflow-cpu", "keras")
+
+
+def index_env() -> dict[str, str]:
+    """pip's view of the package index alone, without local wheels or a pip.conf."""
+    env = {k: v for k, v in os.environ.items() if k != "PIP_FIND_LINKS"}
+    env["PIP_CONFIG_FILE"] = os.devnull
+    return env
+
+
+def newest(name: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "index", "versions", "--disable-pip-version-check", name],
+        capture_output=True,
+        text=True,
+        env=index_env(),
+        check=False,
+    )
+    found = re.match(rf"{re.escape(name)} \(([^)]+)\)", done.stdout.strip(), re.IGNORECASE)
+    if done.returncode or not found:
+        raise SystemExit(f"drift: the package index gave no version of {name}: {done.stderr.strip()[-300:]}")
+    return found.group(1)
+
+
+def pinned(text: str) -> dict[str, str]:
+    pins = {}
+    for line in text.splitlines():
+        found = re.match(r"([A-Za-z0-9_.\-]+)==(\S+)", line)
+        if found:
+            pins[found.group(1).lower()] = found.group(2)
+    return pins
+
+
+def with_versions(text: str, versions: dict[str, str]) -> str:
+    """requirements.txt with each framework's pin replaced; a framework not pinned there is an error."""
+    missing = [name for name in versions if name not in pinned(text)]
+    if missing:
+        raise SystemExit(f"drift: requirements.txt pins none of {missing}")
+    out = []
+    for line in text.splitlines():
+        found = re.match(r"([A-Za-z0-9_.\-]+)==", line)
+        name = found.group(1).lower() if found else None
+        out.append(f"{name}=={versions[name]}" if name in versions else line)
+    return "\n".join(out) + "\n"
+
+
+def _difference(message: str) -> dict[str, str]:
+    """The first differing `#>` line, or the error's last line, from a block's failure message."""
+    lines = message.splitlines()
+    if "printed output differs" in lines[0]:
+        page = [line[4:] for line in lines if line.startswith("  - ")]
+        run = [line[4:] for line in lines if line.startswith("  + ")]
+        for i in range(max(len(page), len(run))):
+            want = page[i] if i < len(page) else "(nothing)"
+            got = run[i] if i < len(run) else "(nothing)"
+            if want != got:
+                return {"kind": "output", "page": want, "run": got}
+    if "not run: the" in lines[0]:
+        return {"kind": "not run", "error": lines[0].split("not run: ", 1)[1]}
+    # The traceback's last line names the exception; the executor's own note follows it.
+    text = [line.strip() for line in lines if line.strip() and not line.strip().startswith("(block at")]
+    return {"kind": "error", "error": text[-1][:300] if text else lines[0][:300]}
+
+
+def report(junit: Path, blocks: Path, versions: dict[str, str], pins: dict[str, str], day: str) -> dict:
+    """drift.json from the run's JUnit XML (failure messages) and block table (counts per page)."""
+    import ast
+
+    if not blocks.exists() or not junit.exists():
+        raise SystemExit(f"drift: the run wrote no block table ({blocks}) or no JUnit file: pytest did not finish")
+    table = json.loads(blocks.read_text(encoding="utf-8"))
+    failures: dict[str, list[dict]] = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        failed = case.find("failure")
+        if failed is None:
+            failed = case.find("error")
+        prop = case.find("properties/property[@name='docs_block']")
+        if failed is None or prop is None:
+            continue
+        info = ast.literal_eval(prop.get("value"))
+        message = failed.get("message") or failed.text or ""
+        failures.setdefault(info["page"], []).append({"line": info["line"], **_difference(message)})
+    pages = {}
+    for page, row in sorted(table["pages"].items()):
+        ran = row["collected"] - row["skipped"]
+        pages[page] = {
+            "blocks": ran,
+            "held": row["executed"],
+            "skipped": row["skipped"],
+            "differences": sorted(failures.get(page, []), key=lambda d: d["line"]),
+        }
+    return {
+        "checked": day,
+        "device": table["device"],
+        "newest": versions,
+        "pinned": {name: pins[name] for name in versions},
+        "pages": pages,
+        "problems": table["problems"],
+    }
+
+
+NAMES = {"torch": "PyTorch", "tensorflow-cpu": "TensorFlow", "keras": "Keras"}
+
+
+def render(data: dict) -> str:
+    """The home page's line: how much of the site holds on the newest releases."""
+    held = sum(p["held"] for p in data["pages"].values())
+    blocks = sum(p["blocks"] for p in data["pages"].values())
+    newest = ", ".join(f"{NAMES[n]} {v}" for n, v in data["newest"].items())
+    moved = [f"{NAMES[n]} {data['pinned'][n]}" for n, v in data["newest"].items() if v != data["pinned"][n]]
+    pinned = f"the site pins {', '.join(moved)}" if moved else "these are the site's own pins"
+    out = [
+        f"**On the newest releases ({newest}; {pinned}): {held} of {blocks} blocks hold** "
+        f"(CPU, run on {data['checked']} by `make drift`; data in `docs/data/drift.json`)."
+    ]
+    diffs = [(page, d) for page, p in data["pages"].items() for d in p["differences"] if d["kind"] != "not run"]
+    if diffs:
+        out.append("")
+        out.append("| page | line | what differs |")
+        out.append("|---|---|---|")
+        for page, d in diffs:
+            link = page.removeprefix("docs/")
+            what = (
+                f"prints `{d['run']}` where the page shows `{d['page']}`"
+                if d["kind"] == "output"
+                else f"fails: `{d['error']}`"
+            )
+            cell = what.replace("|", "\\|")
+            out.append(f"| [{link}]({link}) | {d['line']} | {cell} |")
+        stopped = sum(1 for p in data["pages"].values() for d in p["differences"] if d["kind"] == "not run")
+        if stopped:
+            out.append("")
+            out.append(f"{stopped} more blocks did not run because an earlier block of their reading failed.")
+    return "\n".join(out)
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["requirements"] and len(argv) == 2:
+        versions = {name: newest(name) for name in FRAMEWORKS}
+        text = with_versions((ROOT / "requirements.txt").read_text(encoding="utf-8"), versions)
+        Path(argv[1]).write_text(text, encoding="utf-8")
+        print("drift:", ", ".join(f"{n} {v}" for n, v in versions.items()))
+        return 0
+    if argv[:1] == ["report"] and len(argv) == 4:
+        import datetime
+        from importlib import metadata
+
+        versions = {name: metadata.version(name) for name in FRAMEWORKS}  # what this venv really has
+        pins = pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+        day = datetime.datetime.now(datetime.UTC).date().isoformat()
+        data = report(Path(argv[1]), Path(argv[2]), versions, pins, day)
+        Path(argv[3]).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        print(render(data))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
