@@ -334,12 +334,12 @@ def regions(data: dict) -> dict[Path, dict[str, str]]:
 ROW_ID_RE = re.compile(r"^\|\s*(?:<a id=\"\w+\"></a>|\[)?([A-Z]\d+)\b")
 
 
-def stale(data: dict, read: Callable[[Path], str | None]) -> list[str]:
+def stale(data: dict, read: Callable[[Path], str | None] | None = None) -> list[str]:
     """Which claim rows differ: scripts/generate.py's --check calls this, with the same reader
     it compared the files with, to say which claim (not only which file) is out of date."""
     out = []
     for page, wanted in regions(data).items():
-        text = read(page) or ""
+        text = (read(page) if read else page.read_text(encoding="utf-8")) or ""
         where = page.relative_to(ROOT)
         for name, body in wanted.items():
             try:

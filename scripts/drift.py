@@ -82,7 +82,16 @@ def _difference(message: str) -> dict[str, str]:
         return {"kind": "not run", "error": lines[0].split("not run: ", 1)[1]}
     # The traceback's last line names the exception; the executor's own note follows it.
     text = [line.strip() for line in lines if line.strip() and not line.strip().startswith("(block at")]
-    return {"kind": "error", "error": text[-1][:300] if text else lines[0][:300]}
+    last = (text[-1] if text else lines[0]).removeprefix("docs_blocks.DocsBlockError: ")
+    found = re.match(r"(?P<path>[\w./-]+\.(?:py|md)):(?P<line>\d+): (?P<error>.*)", last)
+    if found and (ROOT / found["path"]).is_file():
+        # A bare `assert` says nothing by itself: the line that failed does.
+        source = (ROOT / found["path"]).read_text(encoding="utf-8").splitlines()
+        number = int(found["line"])
+        code = source[number - 1].strip() if 0 < number <= len(source) else ""
+        error = found["error"].strip().rstrip(":")
+        return {"kind": "error", "error": error[:300], "at": f"{found['path']}:{number}", "code": code[:200]}
+    return {"kind": "error", "error": last[:300]}
 
 
 def report(junit: Path, blocks: Path, versions: dict[str, str], pins: dict[str, str], day: str) -> dict:
@@ -143,11 +152,12 @@ def render(data: dict) -> str:
         out.append("|---|---|---|")
         for page, d in diffs:
             link = page.removeprefix("docs/")
-            what = (
-                f"prints `{d['run']}` where the page shows `{d['page']}`"
-                if d["kind"] == "output"
-                else f"fails: `{d['error']}`"
-            )
+            if d["kind"] == "output":
+                what = f"prints `{d['run']}` where the page shows `{d['page']}`"
+            elif "code" in d:
+                what = f"`{d['error']}` at `{d['code']}` (`{d['at']}`)"
+            else:
+                what = f"fails: `{d['error']}`"
             cell = what.replace("|", "\\|")
             out.append(f"| [{link}]({link}) | {d['line']} | {cell} |")
         stopped = sum(1 for p in data["pages"].values() for d in p["differences"] if d["kind"] == "not run")

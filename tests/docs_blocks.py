@@ -10,24 +10,23 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import markdown
 import yaml
 from pymdownx.snippets import SnippetMissingError
+from sybil import Document
+from sybil.parsers.markdown.lexers import DirectiveInHTMLCommentLexer, RawFencedCodeBlockLexer
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS_YML = ROOT / "mkdocs.yml"
 
-# Any fence, at any indent (content tabs and admonitions indent by four).
-FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
 PYTHON_LANGS = {"python", "py"}
 # Spellings that look like Python but would not be run: refused, never ignored.
 PYTHONISH_RE = re.compile(r"^\{?\s*\.?(py\w*|ipython\w*)\b", re.IGNORECASE)
 SNIPPET_LINE_RE = re.compile(r"^[ \t]*;*-+8<-+")
-GPU_ONLY_RE = re.compile(r"^\s*<!--\s*gpu-only:\s*(?P<reason>.+?)\s*-->\s*$")
 EXPECTED_RE = re.compile(r"^\s*#>(?: |$)(?P<text>.*)$")
 
 
@@ -52,6 +51,7 @@ class PythonBlock:
     start: int = 0  # offset of the opening fence in the page's text
     readings: tuple[str, ...] = ("page",)  # set by docs_readings.classify
     save_as: str | None = None  # a file the reader saves instead of running
+    marks: dict[str, str] = field(default_factory=dict)  # the comments above the fence
 
     @property
     def source(self) -> str:
@@ -161,48 +161,38 @@ def expand(lines: list[Line], preprocessor, where: str) -> list[Line]:
 
 
 COMMENT_RE = re.compile(r"^\s*<!--.*-->\s*$")
+# A block's marks, on the comment lines right above its fence, read with Sybil's lexer for
+# directives in HTML comments: `<!-- gpu-only: reason -->`, `<!-- reading: pytorch -->`,
+# `<!-- save-as: worker.py -->`. (Sybil's skip parser is not used: the gpu-only condition is
+# the reader's device, and the suite counts each skip with its reason per page.)
+_MARKS = DirectiveInHTMLCommentLexer(directive=r"gpu-only|reading|save-as", arguments=r"[^\n]+?")
 
 
-def comments_before(page_lines: list[str], lineno: int) -> list[str]:
-    """The HTML comment lines right above the fence at `lineno` (its marks: gpu-only, reading)."""
-    found = []
-    for line in reversed(page_lines[: lineno - 1]):
-        if not line.strip():
-            continue
-        if not COMMENT_RE.match(line):
-            break
-        found.append(line)
-    return found
+def marks_by_fence(text: str) -> dict[int, dict[str, str]]:
+    """Fence line -> {mark: argument} for the marks in the comments right above that line."""
+    lines = text.split("\n")
+    out: dict[int, dict[str, str]] = {}
+    for region in _MARKS(Document(text, "<page>")):
+        below = text.count("\n", 0, region.end) + 1  # 0-based index of the line after the comment
+        while below < len(lines) and (not lines[below].strip() or COMMENT_RE.match(lines[below])):
+            below += 1
+        out.setdefault(below + 1, {}).setdefault(region.lexemes["directive"], region.lexemes["arguments"].strip())
+    return out
+
+
+# Sybil's own Markdown fence lexer (the one its stock code-block parsers use), keeping the
+# whole info line: `python title="..."` and fences inside tabs, at any indent.
+_FENCES = RawFencedCodeBlockLexer(info_pattern=re.compile(r"(?P<info>[^\n]*)$\n", re.MULTILINE))
 
 
 def find_fences(text: str):
     """Yield (start_offset, fence_lineno, info, body_lines) for every fence, at any indent."""
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    i = 0
-    while i < len(lines):
-        m = FENCE_RE.match(lines[i])
-        if not m:
-            i += 1
-            continue
-        indent, fence = m["indent"], m["fence"]
-        j = i + 1
-        while j < len(lines):
-            close = FENCE_RE.match(lines[j])
-            if (
-                close
-                and not close["info"].strip()
-                and close["fence"][0] == fence[0]
-                and len(close["fence"]) >= len(fence)
-                and len(close["indent"]) <= len(indent) + 3
-            ):
-                break
-            j += 1
-        body = [line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[i + 1 : j]]
-        yield offsets[i], i + 1, m["info"].strip(), body
-        i = j + 1
+    for region in _FENCES(Document(text, "<page>")):
+        source = str(region.lexemes["source"])
+        body = source.split("\n")
+        if body and body[-1] == "":
+            body.pop()
+        yield region.start, text.count("\n", 0, region.start) + 1, region.lexemes["info"].strip(), body
 
 
 def language(info: str) -> str:
@@ -216,6 +206,7 @@ def parse_page(path: Path, text: str | None = None, config_path: Path = MKDOCS_Y
     text = path.read_text(encoding="utf-8") if text is None else text
     preprocessor = snippet_preprocessor(config_path)
     page_lines = text.split("\n")
+    marks = marks_by_fence(text)
     blocks = []
     fenced = set()
     for start, lineno, info, body in find_fences(text):
@@ -227,10 +218,10 @@ def parse_page(path: Path, text: str | None = None, config_path: Path = MKDOCS_Y
                     f"{relative(path)}:{lineno}: fence language {lang!r} would not be executed; use ```python"
                 )
             continue
-        gpu = next(filter(None, map(GPU_ONLY_RE.match, comments_before(page_lines, lineno))), None)
+        own = marks.get(lineno, {})
         raw = [Line(text_, path, lineno + 1 + k) for k, text_ in enumerate(body)]
         lines = expand(raw, preprocessor, f"{relative(path)}:{lineno}")
-        blocks.append(PythonBlock(path, lineno, info, lines, gpu["reason"] if gpu else None, start))
+        blocks.append(PythonBlock(path, lineno, info, lines, own.get("gpu-only"), start, marks=own))
     for k, line in enumerate(page_lines, start=1):
         if k not in fenced and SNIPPET_LINE_RE.match(line) and "8<" in line:
             raise DocsBlockError(

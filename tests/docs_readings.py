@@ -23,14 +23,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from docs_blocks import ROOT, DocsBlockError, PythonBlock, comments_before, parse_page, relative
+from docs_blocks import ROOT, DocsBlockError, PythonBlock, parse_page, relative
 
 READINGS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "page": "whole-page"}
 TAB_LABELS = {"PyTorch": "pytorch", "TensorFlow": "tensorflow"}
 TAB_RE = re.compile(r'^(?P<indent>[ \t]*)===\+?[ \t]+"(?P<label>[^"]*)"')
 CONTAINER_RE = re.compile(r"^(?P<indent>[ \t]*)(===|\?\?\?\+?|!!!)[ \t]")
-READING_RE = re.compile(r"^\s*<!--\s*reading:\s*(?P<which>\S+)\s*-->\s*$")
-SAVE_AS_RE = re.compile(r"^\s*<!--\s*save-as:\s*(?P<name>[\w.-]+\.py)\s*-->\s*$")
+SAVE_AS_RE = re.compile(r"[\w.-]+\.py")
 # Top-level modules whose distribution name differs, or that a reader must install
 # under another name than the one importlib finds (tensorflow-cpu is our CPU build).
 DISTRIBUTIONS = {"sklearn": "scikit-learn", "tensorflow": "tensorflow"}
@@ -87,9 +86,12 @@ def classify(page: Path, text: str, blocks: list[PythonBlock]) -> None:
     """Set each block's `readings` and `save_as` from its tab and the comments above it."""
     page_lines = text.split("\n")
     for block in blocks:
-        comments = comments_before(page_lines, block.lineno)
-        save_as = next((m["name"] for c in comments if (m := SAVE_AS_RE.match(c))), None)
-        marked = [m["which"] for c in comments if (m := READING_RE.match(c))]
+        save_as = block.marks.get("save-as")
+        if save_as is not None and not SAVE_AS_RE.fullmatch(save_as):
+            raise DocsBlockError(
+                f"{relative(page)}:{block.lineno}: save-as {save_as!r} is not a file name like worker.py"
+            )
+        marked = [block.marks["reading"]] if "reading" in block.marks else []
         tab = _tab_of(page_lines, block.lineno)
         where = f"{relative(page)}:{block.lineno}"
         if tab is not None and tab not in TAB_LABELS:

@@ -38,9 +38,11 @@ def test_check_passes_on_the_repository_and_names_a_planted_edit():
         text = path.read_text(encoding="utf-8")
         return text.replace("| **false** |", "| **true** |", 1) if path == index else text
 
-    assert generate.stale(["claims"], read=planted) == [
-        "docs/index.md is out of date (claims): run python scripts/generate.py claims"
-    ]
+    messages = generate.stale(["claims"], read=planted)
+    assert messages[0] == "docs/index.md is out of date (claims): run python scripts/generate.py claims"
+    # The finer message reads the same planted text: it names the region and the row it changed.
+    assert messages[1].startswith("region claims-summary: docs/index.md shows '| **true** |")
+    assert len(messages) == 2
 
 
 def test_a_page_without_its_region_is_a_clear_error():
