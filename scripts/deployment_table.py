@@ -10,17 +10,12 @@ first on sys.path (they import each other as `common` and `server`, as the page'
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -30,92 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "deployment.md"
 DATA = ROOT / "docs" / "data" / "deployment.json"
 SERVER_DIR = ROOT / "snippets" / "deployment"
-if str(SERVER_DIR) not in sys.path:
-    sys.path.insert(0, str(SERVER_DIR))
-CLIENTS, LOAD_REQUESTS = 8, 400
+for folder in (SERVER_DIR, ROOT / "tests", ROOT / "scripts"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
-
-# --- the served model: a uvicorn process and a load generator (tests/test_serving.py uses both) ---
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_server(model_path, max_batch: int = 64, deadline_s: float = 60.0):
-    """A uvicorn process serving `model_path` on 127.0.0.1; yields its base URL and always stops it.
-
-    RuntimeError with the server's stderr if it exits or is not answering within `deadline_s`.
-    """
-    import httpx
-
-    port = free_port()
-    env = {**os.environ, "DEPLOY_MODEL": str(model_path), "DEPLOY_MAX_BATCH": str(max_batch)}
-    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(SERVER_DIR), "server:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    with tempfile.TemporaryFile("w+") as stderr:
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            give_up = time.monotonic() + deadline_s
-            while True:
-                if process.poll() is not None:
-                    stderr.seek(0)
-                    raise RuntimeError(f"server exited with {process.returncode}:\n{stderr.read()[-3000:]}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
-                        break
-                if time.monotonic() > give_up:
-                    stderr.seek(0)
-                    raise RuntimeError(f"server not answering after {deadline_s:.0f} s:\n{stderr.read()[-3000:]}")
-                time.sleep(0.1)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def load_test(url: str, rows: np.ndarray, digits: np.ndarray, requests: int = LOAD_REQUESTS, clients: int = CLIENTS):
-    """`requests` one-image requests from `clients` threads; the answers, latencies and wall time."""
-    import httpx
-
-    latencies: list[float] = []
-    wrong: list[int] = []
-    counter = iter(range(requests))
-    lock = threading.Lock()
-
-    def client() -> None:
-        with httpx.Client(base_url=url, timeout=30.0) as session:
-            while True:
-                with lock:
-                    i = next(counter, None)
-                if i is None:
-                    return
-                k = i % len(rows)
-                start = time.perf_counter()
-                answer = session.post("/predict", json={"inputs": rows[k : k + 1].tolist()})
-                elapsed = time.perf_counter() - start
-                with lock:
-                    latencies.append(elapsed)
-                    if answer.status_code != 200 or answer.json()["digits"] != [int(digits[k])]:
-                        wrong.append(i)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - start
-    return {"requests": len(latencies), "wrong": len(wrong), "wall_s": wall, "latencies_s": latencies}
-
+# The tests' server and load generator measure the served model too, and the CPU is described
+# by the benchmark's reader: one of each in the project.
+from bench import machine
+from serving_support import CLIENTS, LOAD_REQUESTS, load_test, running_server
 
 # --- measuring the routes ---
 
@@ -213,7 +130,11 @@ def measure() -> dict:
 
     return {
         "generated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": {"cpu": _cpu_name(), "cores": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpu": machine.describe()["cpu_model"],
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+        },
         "versions": {
             "torch": torch.__version__,
             "tensorflow": tf.__version__,
@@ -227,14 +148,6 @@ def measure() -> dict:
         "routes": rows,
         "load": load,
     }
-
-
-def _cpu_name() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 # --- rendering ---

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from docs_blocks import ROOT, DocsBlockError, parse_page, relative
+from docs_blocks import ROOT, DocsBlockError, page_blocks, relative
 from docs_executor import device_name
 
 DOCS = ROOT / "docs"
@@ -27,7 +27,7 @@ def pages_with_python() -> dict[str, list[int]]:
     found = {}
     for page in sorted(DOCS.rglob("*.md")):
         try:
-            lines = [block.lineno for block in parse_page(page)]
+            lines = [block.lineno for block in page_blocks(page)]
         except DocsBlockError:
             continue  # the page's own collection error reports it
         if lines:

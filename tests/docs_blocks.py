@@ -246,3 +246,15 @@ def compare_output(block: PythonBlock, printed: str, reading: str = "") -> None:
     raise DocsBlockError(
         f"{block.where}{where_in}: printed output differs from the '#>' lines (- page, + run):\n{diff}"
     )
+
+
+def page_blocks(path: Path, config_path: Path = MKDOCS_YML) -> list[PythonBlock]:
+    """The page on disk, parsed once per process while it is unchanged: execution, the readings,
+    block accounting, lint and coverage all share this one parse (and its block objects)."""
+    path, config_path = Path(path).resolve(), Path(config_path).resolve()
+    return list(_parsed(path, path.stat().st_mtime_ns, config_path))
+
+
+@cache
+def _parsed(path: Path, mtime_ns: int, config_path: Path) -> tuple[PythonBlock, ...]:
+    return tuple(parse_page(path, config_path=config_path))

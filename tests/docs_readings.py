@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from docs_blocks import ROOT, DocsBlockError, PythonBlock, parse_page, relative
+from docs_blocks import ROOT, DocsBlockError, PythonBlock, page_blocks, relative
 
 READINGS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "page": "whole-page"}
 TAB_LABELS = {"PyTorch": "pytorch", "TensorFlow": "tensorflow"}
@@ -114,7 +114,7 @@ def classify(page: Path, text: str, blocks: list[PythonBlock]) -> None:
 @cache
 def _page_readings(page: Path, mtime: float) -> tuple[Reading, ...]:
     text = page.read_text(encoding="utf-8")
-    blocks = parse_page(page, text)
+    blocks = page_blocks(page)
     classify(page, text, blocks)
     out = []
     for name in READINGS:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from docs_blocks import ROOT, parse_page
+from docs_blocks import ROOT, page_blocks
 
 DOCS = ROOT / "docs"
 
@@ -35,7 +35,7 @@ def page_lines(docs: Path = DOCS) -> dict[Path, dict[tuple[Path, int], int]]:
     out = {}
     for page in sorted(docs.rglob("*.md")):
         order: dict[tuple[Path, int], int] = {}
-        for block in parse_page(page, config_path=docs.parent / "mkdocs.yml"):
+        for block in page_blocks(page, config_path=docs.parent / "mkdocs.yml"):
             if block.gpu_only:
                 continue
             for line in block.lines:

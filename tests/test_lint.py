@@ -7,7 +7,7 @@ import re
 import pytest
 from pytest_examples import CodeExample, EvalExample
 
-from docs_blocks import ROOT, parse_page, relative
+from docs_blocks import ROOT, page_blocks, relative
 from docs_readings import page_readings, script
 from tests_support import run_python
 
@@ -32,13 +32,13 @@ def test_ruff_format():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def page_blocks():
+def lint_params():
     for page in PAGES:
-        for block in parse_page(page):
+        for block in page_blocks(page):
             yield pytest.param(block, id=f"{relative(page)}:{block.lineno}")
 
 
-@pytest.mark.parametrize("block", list(page_blocks()))
+@pytest.mark.parametrize("block", list(lint_params()))
 def test_page_block_lint(block, tmp_path, request):
     """The expanded block, as a reader sees it, passes ruff and the formatter's style."""
     examples = EvalExample(tmp_path=tmp_path, pytest_request=request)
@@ -76,4 +76,4 @@ def test_every_python_fence_is_collected():
     """An independent count of opening Python fences agrees with what the Sybil parser collects."""
     for page in PAGES:
         naive = len(OPENING_PYTHON_FENCE.findall(page.read_text(encoding="utf-8")))
-        assert len(parse_page(page)) == naive, relative(page)
+        assert len(page_blocks(page)) == naive, relative(page)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 import numpy as np
 import pytest
-from deployment_table import CLIENTS, running_server
-from deployment_table import load_test as run_load
+from deployment_table import SERVER_DIR  # noqa: F401  (puts snippets/deployment first on sys.path)
+from serving_support import CLIENTS, running_server
+from serving_support import load_test as run_load
 
 MAX_BATCH = 8
 
