@@ -38,42 +38,6 @@ OUTPUT_LINE_RE = re.compile(
     r'<span id="(?P<id>__span-[\d-]+)">(?P<anchor><a [^>]*></a>)?(?P<ws><span class="w">[ \t]*</span>|[ \t]*)'
     r'(?=<span class="c1">#&gt;)'
 )
-# Fixes for the theme's serious axe-core findings (tests/test_browser.py audits every page), and the copy rule:
-# material copies a block's innerText while `data-md-copying` is set, so hidden output lines and prompts stay behind.
-SITE_STYLE = (
-    "<style>"
-    ".highlight code[data-md-copying] .docs-output,"
-    ".highlight code[data-md-copying] .gp,.highlight code[data-md-copying] .go{display:none}"
-    # Comments and docstrings in code blocks reach 4.5:1 contrast on the code background in both palettes.
-    "[data-md-color-scheme=default]{--md-code-hl-comment-color:#595959;--md-code-hl-operator-color:#595959;"
-    "--md-code-hl-variable-color:#595959;--md-code-hl-punctuation-color:#595959;--md-code-hl-generic-color:#595959;"
-    "--md-code-hl-string-color:#1a6b41;--md-code-hl-number-color:#b71c1c}"
-    "[data-md-color-scheme=slate]{--md-code-hl-comment-color:#b4b8c2;--md-code-hl-operator-color:#b4b8c2;"
-    "--md-code-hl-variable-color:#b4b8c2;--md-code-hl-punctuation-color:#b4b8c2;--md-code-hl-generic-color:#b4b8c2;"
-    "--md-code-hl-number-color:#f59a90;--md-code-hl-constant-color:#b3a8f0;--md-code-hl-keyword-color:#8fb0ea}"
-    # Links in running text are told apart by more than their colour.
-    ".md-typeset :is(p,li,td)>a:not(.md-button){text-decoration:underline;text-underline-offset:.15em}"
-    ".md-copyright{color:var(--md-footer-fg-color--light)}"
-    "[data-md-color-scheme=slate] .md-typeset a code{color:#a5b0ff}"
-    # Notebook pages (mkdocs-jupyter) colour code with their own variables; give them the theme's fixed ones.
-    ".jupyter-wrapper .highlight-ipynb{"
-    + ";".join(
-        f"--jp-mirror-editor-{jp}-color:var(--md-code-hl-{md}-color)"
-        for jp, md in [
-            ("comment", "comment"),
-            ("number", "number"),
-            ("string", "string"),
-            ("keyword", "keyword"),
-            ("operator", "operator"),
-            ("builtin", "constant"),
-            ("def", "function"),
-            ("meta", "special"),
-            ("punctuation", "punctuation"),
-        ]
-    )
-    + "}"
-    "</style>"
-)
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
@@ -112,7 +76,6 @@ def on_post_page(output: str, page, **_kwargs) -> str:
         raise RuntimeError(f"{page.file.src_uri}: no </article> in the rendered page to put the last-verified line in")
     line = f'<p class="{LAST_VERIFIED_CLASS}"><small>{last_verified_text()}</small></p>\n'
     output = output[:end] + line + output[end:]
-    output = output.replace("</head>", SITE_STYLE + "</head>", 1)
     # Wide tables scroll inside the wrapper material adds; a focusable table lets the keyboard scroll it.
     output = output.replace("<table>", '<table tabindex="0">')
     # Notebook cells scroll sideways too, and no theme script makes them focusable.
