@@ -1,7 +1,7 @@
 """Write the API table of docs/interop.md from the rows in snippets/interop/equivalence.py.
 
 The table is rendered from the same list the tests run, so every row on the page has a
-test, and tests/test_api_equivalence.py fails when the page and the list disagree.
+test, and tests/test_interop.py fails when the page and the list disagree.
 
 Usage: python scripts/generate.py api-table [--check]
 """

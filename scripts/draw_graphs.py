@@ -4,7 +4,7 @@ The node lists come from running the page's snippets: `snippets/graphs/picture_t
 TensorFlow GraphDef, `snippets/graphs/picture_torch.py` reads a torch.export graph. This script
 lays the nodes out in layers and writes plain SVG text: no Graphviz, no network, no timestamps,
 integer coordinates only, so the same graphs always give the same bytes.
-tests/test_graphs_pictures.py redraws them and compares with the committed files.
+tests/test_graphs.py redraws them and compares with the committed files.
 
 Usage: python scripts/generate.py graph-pictures [--check]   (slow: only when named)
 """

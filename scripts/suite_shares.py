@@ -16,11 +16,11 @@ LINE = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s+(setup|call|teardown)\s+(\S.*)$")
 # Tests that check one page, beyond that page's own blocks and snippets.
 PAGE_TESTS = {
     "ecosystem": ("tests/test_ecosystem.py", "tests/test_distributed.py"),
-    "interop": ("tests/test_api_equivalence.py",),
+    "interop": ("tests/test_interop.py",),
     "porting": ("tests/test_porting.py",),
     "deployment": ("tests/test_deployment.py", "tests/test_serving.py"),
     "performance": ("tests/test_bench.py",),
-    "graphs": ("tests/test_graphs_pictures.py",),
+    "graphs": ("tests/test_graphs.py",),
     "use-cases": ("tests/test_use_cases.py",),
     "browser + workflows": ("tests/test_browser.py", "tests/test_workflows.py"),
 }

@@ -4,7 +4,7 @@ A row names a PyTorch API and its TensorFlow/Keras twin. Its check builds the Py
 side, copies the weights across (converting layouts on the way), runs both on the same
 input, and returns the two results; `run()` asserts they agree within the row's stated
 tolerance. Rows about training take optimiser steps from the same weights and
-gradients. tests/test_api_equivalence.py runs one test per row, and
+gradients. tests/test_interop.py runs one test per row, and
 scripts/api_table.py renders the page's table from the same list, so a row cannot be
 on the page without its test.
 """

@@ -1,7 +1,7 @@
 """Traps: APIs that look equivalent and are not, each with the naive port and the fix.
 
 Every section computes the gap between PyTorch and Keras for the naive port and for
-the fix; GAPS keeps both, and tests/test_api_equivalence.py asserts the naive one is
+the fix; GAPS keeps both, and tests/test_interop.py asserts the naive one is
 large and the fixed one is within float32 noise. Each section seeds its own
 generators, so what it prints does not depend on what ran before it.
 """
