@@ -75,14 +75,16 @@ def test_a_disagreeing_row_fails_with_its_name():
 def test_a_wrong_weight_layout_fails_its_row():
     """The conv2d row's check, with the kernel reshaped instead of transposed, must not pass."""
 
+    import keras
+    from equivalence_checks import data, keras_run, nchw, nhwc, param, seeded, torch_run
+    from torch import nn
+
     def reshaped_kernel():
-        x = equivalence.data(2, 3, 8, 8)
-        m, out = equivalence.torch_run(equivalence.seeded(lambda: equivalence.nn.Conv2d(3, 5, 3, padding=1)), x)
-        layer = equivalence.keras.layers.Conv2D(5, 3, padding="same")
-        kernel = equivalence.p(m, "weight").reshape(3, 3, 3, 5)
-        return out, equivalence.nchw(
-            equivalence.keras_run(layer, equivalence.nhwc(x), [kernel, equivalence.p(m, "bias")])
-        )
+        x = data(2, 3, 8, 8)
+        m, out = torch_run(seeded(lambda: nn.Conv2d(3, 5, 3, padding=1)), x)
+        layer = keras.layers.Conv2D(5, 3, padding="same")
+        kernel = param(m, "weight").reshape(3, 3, 3, 5)
+        return out, nchw(keras_run(layer, nhwc(x), [kernel, param(m, "bias")]))
 
     with pytest.raises(AssertionError, match="row conv2d"):
         equivalence.run(dataclasses.replace(ROWS["conv2d"], check=reshaped_kernel))
