@@ -15,10 +15,10 @@ from pathlib import Path
 LINE = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s+(setup|call|teardown)\s+(\S.*)$")
 # Tests that check one page, beyond that page's own blocks and snippets.
 PAGE_TESTS = {
-    "ecosystem": ("tests/test_ecosystem.py", "tests/test_distributed.py"),
+    "ecosystem": ("tests/test_ecosystem.py",),
     "interop": ("tests/test_interop.py",),
     "porting": ("tests/test_porting.py",),
-    "deployment": ("tests/test_deployment.py", "tests/test_serving.py"),
+    "deployment": ("tests/test_deployment.py",),
     "performance": ("tests/test_bench.py",),
     "graphs": ("tests/test_graphs.py",),
     "use-cases": ("tests/test_use_cases.py",),

@@ -1,6 +1,6 @@
 """The served model for tests and measurements: a uvicorn process on 127.0.0.1 and a load generator.
 
-tests/test_serving.py drives the page's server with them, and scripts/deployment_table.py
+tests/test_deployment.py drives the page's server with them, and scripts/deployment_table.py
 measures the served latency with the same two, so the number on the page and the test that
 checks the server exercise one code path.
 """

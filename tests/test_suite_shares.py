@@ -11,7 +11,7 @@ LOG = """\
 ============================= slowest durations ==============================
 29.44s call     tests/test_snippets_run_alone.py::test_snippet_runs_alone[snippets/ecosystem/keras_backends.py]
 24.42s call     docs/ecosystem.md::line:30,column:1
-14.63s call     tests/test_distributed.py::test_dead_worker_fails_the_run_naming_it[ecosystem.multiworker_tf]
+14.63s call     tests/test_ecosystem.py::test_dead_worker_fails_the_run_naming_it[ecosystem.multiworker_tf]
 2.00s setup    tests/test_porting.py::test_script_keras_to_torch
 1.50s teardown docs/porting.md::line:225,column:1
 0.50s call     tests/test_snippets_run_alone.py::test_snippet_runs_alone[snippets/first_model/mlp_tf.py]
