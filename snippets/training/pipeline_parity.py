@@ -18,8 +18,8 @@ same = all(np.array_equal(a, b) for a, b in zip(torch_x, tf_x))
 print(f"in order, DataLoader and tf.data batches bitwise equal: {same}")
 #> in order, DataLoader and tf.data batches bitwise equal: True
 
-generator = torch.Generator().manual_seed(0)
-seeded = DataLoader(Examples(), batch_size=8, shuffle=True, generator=generator)
+torch_gen = torch.Generator().manual_seed(0)
+seeded = DataLoader(Examples(), batch_size=8, shuffle=True, generator=torch_gen)
 torch_order = np.concatenate([i.numpy() for _, i in seeded])
 tf_seeded = examples.shuffle(64, seed=0).batch(8)
 tf_order = np.concatenate([i for _, i in tf_seeded.as_numpy_iterator()])
