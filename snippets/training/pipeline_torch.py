@@ -15,6 +15,8 @@ if importlib.util.find_spec("triton"):
 
 # Where every example runs: DOCS_DEVICE=cuda for a GPU, the CPU by default.
 device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
+# Deterministic cuBLAS (the determinism section) needs this before CUDA starts.
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 
 # 64 examples of 8 features; each one's id is its position, so orders can be read.
 rng = np.random.default_rng(0)
