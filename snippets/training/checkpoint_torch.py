@@ -1,7 +1,8 @@
 """Exact resume in PyTorch: the checkpoint script (resume_torch.py) in a new process.
 
 docs/training.md runs these sections as its reader does, in a folder that holds
-resume_torch.py. To run the file alone, copy it and resume_torch.py into an empty folder.
+resume_torch.py. To run the file alone, copy it and resume_torch.py into an empty
+folder.
 """
 
 from pipeline_torch import device
@@ -42,7 +43,10 @@ print(list(run["model"].state_dict()))
 #> ['0.weight', '0.bias', '2.weight', '2.bias']
 print(sorted(run["optimizer"].state_dict()["state"][0]))
 #> ['exp_avg', 'exp_avg_sq', 'step']
-print(run["schedule"].state_dict()["last_epoch"], round(run["optimizer"].param_groups[0]["lr"], 6))
+print(
+    run["schedule"].state_dict()["last_epoch"],
+    round(run["optimizer"].param_groups[0]["lr"], 6),
+)
 #> 2 0.0375
 # --8<-- [end:state-dicts]
 

@@ -1,4 +1,4 @@
-"""The same knobs in both frameworks: clipped gradients, schedules, AdamW steps compared."""
+"""The same knobs in both frameworks: clipped gradients, schedules, AdamW steps."""
 
 # Run alone, the file first runs both knobs files, as the page's earlier blocks do.
 from knobs_tf import keras_adamw, keras_lrs, tf_clipped

@@ -12,8 +12,9 @@ import tensorflow as tf
 
 rng = np.random.default_rng(1)
 x = rng.normal(size=(32, 8)).astype(np.float32)
-y = (10 * x @ rng.normal(size=(8, 1))).astype(np.float32)  # large targets, large gradients
-# Initial weights in Keras's layout, (inputs, outputs): the same start in both frameworks.
+# Large targets: large gradients, for the clipping to act on.
+y = (10 * x @ rng.normal(size=(8, 1))).astype(np.float32)
+# Initial weights in Keras's layout, (inputs, outputs): one start for both frameworks.
 start_weights = [
     rng.normal(size=(8, 4)).astype(np.float32),
     np.zeros(4, np.float32),
@@ -25,7 +26,11 @@ start_weights = [
 def make_model():
     with tf.device(tf_device):
         model = keras.Sequential(
-            [keras.Input((8,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1)]
+            [
+                keras.Input((8,)),
+                keras.layers.Dense(4, activation="tanh"),
+                keras.layers.Dense(1),
+            ]
         )
     model.set_weights(start_weights)
     return model
@@ -39,22 +44,30 @@ def gradients(model, xb=x, yb=y):
 
 def global_norm(tensors):
     return float(tf.linalg.global_norm(tensors))
+
+
 # --8<-- [end:setup]
 
 # --8<-- [start:clip]
 model = make_model()
-clipped, before = tf.clip_by_global_norm(gradients(model), 1.0)  # the norm comes back too
+# It returns the norm from before clipping too.
+clipped, before = tf.clip_by_global_norm(gradients(model), 1.0)
 tf_clipped = [g.numpy() for g in clipped]
 print(f"global norm above 1: {float(before) > 1}, after: {global_norm(clipped):.4f}")
 #> global norm above 1: True, after: 1.0000
 by_value = [tf.clip_by_value(g, -0.5, 0.5) for g in gradients(model)]  # each entry
-print(f"largest entry after clipping by value: {max(float(tf.reduce_max(tf.abs(g))) for g in by_value)}")
+print(
+    "largest entry after clipping by value:",
+    max(float(tf.reduce_max(tf.abs(g))) for g in by_value),
+)
 #> largest entry after clipping by value: 0.5
 
 
 def update_norm(**clipping):  # SGD with lr 1: the update is the clipped gradient
     model = make_model()
-    keras.optimizers.SGD(1.0, **clipping).apply(gradients(model), model.trainable_variables)
+    keras.optimizers.SGD(1.0, **clipping).apply(
+        gradients(model), model.trainable_variables
+    )
     return global_norm([a - b for a, b in zip(start_weights, model.get_weights())])
 
 
@@ -82,10 +95,15 @@ for part in range(4):
     rows = slice(8 * part, 8 * part + 8)
     accumulating.apply(gradients(model, x[rows], y[rows]), model.trainable_variables)
     if part == 2:
-        unchanged = all(np.array_equal(a, b) for a, b in zip(model.get_weights(), start_weights))
+        unchanged = all(
+            np.array_equal(a, b) for a, b in zip(model.get_weights(), start_weights)
+        )
 one_step = make_model()
 keras.optimizers.SGD(0.1).apply(whole, one_step.trainable_variables)
-same = all(np.allclose(a, b, atol=1e-5) for a, b in zip(model.get_weights(), one_step.get_weights()))
+same = all(
+    np.allclose(a, b, atol=1e-5)
+    for a, b in zip(model.get_weights(), one_step.get_weights())
+)
 print(f"unchanged after 3 calls: {unchanged}, the 4th == one step on 32: {same}")
 #> unchanged after 3 calls: True, the 4th == one step on 32: True
 # --8<-- [end:accumulate]
@@ -102,6 +120,7 @@ print([round(lr, 4) for lr in keras_lrs[:6]], round(keras_lrs[-1], 4))
 #> [0.025, 0.0438, 0.0625, 0.0813, 0.1, 0.099] 0.001
 # --8<-- [end:schedule]
 
+
 # --8<-- [start:weight-decay]
 def one_step(optimizer):
     model = make_model()
@@ -113,13 +132,17 @@ plain = one_step(keras.optimizers.Adam(0.01))
 decoupled = one_step(keras.optimizers.AdamW(0.01, weight_decay=0.1))
 keras_adamw = decoupled
 shrunk = [p - 0.01 * 0.1 * w for p, w in zip(plain, start_weights)]
-print(f"AdamW == Adam's step, then w -= lr * decay * w: "
-      f"{all(np.allclose(a, b, atol=1e-7) for a, b in zip(decoupled, shrunk))}")
+print(
+    f"AdamW == Adam's step, then w -= lr * decay * w: "
+    f"{all(np.allclose(a, b, atol=1e-7) for a, b in zip(decoupled, shrunk))}"
+)
 #> AdamW == Adam's step, then w -= lr * decay * w: True
 # In Keras 3 every optimizer's weight_decay is the decoupled kind: Adam's too.
 adam_decay = one_step(keras.optimizers.Adam(0.01, weight_decay=0.1))
-print(f"Adam(weight_decay) == AdamW: "
-      f"{all(np.allclose(a, b, atol=1e-7) for a, b in zip(adam_decay, decoupled))}")
+print(
+    f"Adam(weight_decay) == AdamW: "
+    f"{all(np.allclose(a, b, atol=1e-7) for a, b in zip(adam_decay, decoupled))}"
+)
 #> Adam(weight_decay) == AdamW: True
 # --8<-- [end:weight-decay]
 
@@ -162,7 +185,9 @@ def seeded_run():
 
 
 first_run, second_run = seeded_run(), seeded_run()
-print(f"two runs bitwise equal: "
-      f"{all(np.array_equal(a, b) for a, b in zip(first_run, second_run))}")
+print(
+    f"two runs bitwise equal: "
+    f"{all(np.array_equal(a, b) for a, b in zip(first_run, second_run))}"
+)
 #> two runs bitwise equal: True
 # --8<-- [end:determinism]

@@ -1,5 +1,5 @@
-"""The training loop's knobs in PyTorch: clipping, accumulation, schedules, weight decay,
-early stopping, determinism."""
+"""The training loop's knobs in PyTorch: clipping, accumulation, schedules, weight
+decay, early stopping, determinism."""
 
 from pipeline_torch import device
 
@@ -14,8 +14,9 @@ from torch import nn
 
 rng = np.random.default_rng(1)
 x = rng.normal(size=(32, 8)).astype(np.float32)
-y = (10 * x @ rng.normal(size=(8, 1))).astype(np.float32)  # large targets, large gradients
-# Initial weights in Keras's layout, (inputs, outputs): the same start in both frameworks.
+# Large targets: large gradients, for the clipping to act on.
+y = (10 * x @ rng.normal(size=(8, 1))).astype(np.float32)
+# Initial weights in Keras's layout, (inputs, outputs): one start for both frameworks.
 start_weights = [
     rng.normal(size=(8, 4)).astype(np.float32),
     np.zeros(4, np.float32),
@@ -43,20 +44,28 @@ def grads(model):
 
 def global_norm(tensors):
     return torch.linalg.vector_norm(torch.stack([t.norm() for t in tensors])).item()
+
+
 # --8<-- [end:setup]
 
 # --8<-- [start:clip]
 model = make_model()
 backward(model)
 before = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)  # returns the norm
-torch_clipped = [g.T.cpu().numpy() if g.ndim == 2 else g.cpu().numpy() for g in grads(model)]
-print(f"global norm above 1: {before.item() > 1}, after: {global_norm(grads(model)):.4f}")
+torch_clipped = [
+    g.T.cpu().numpy() if g.ndim == 2 else g.cpu().numpy() for g in grads(model)
+]
+print(
+    f"global norm above 1: {before.item() > 1}, after: {global_norm(grads(model)):.4f}"
+)
 #> global norm above 1: True, after: 1.0000
 
 model = make_model()
 backward(model)
 nn.utils.clip_grad_value_(model.parameters(), clip_value=0.5)  # each entry, on its own
-print(f"largest entry after clipping by value: {max(g.abs().max() for g in grads(model))}")
+print(
+    f"largest entry after clipping by value: {max(g.abs().max() for g in grads(model))}"
+)
 #> largest entry after clipping by value: 0.5
 # --8<-- [end:clip]
 
@@ -67,7 +76,9 @@ accumulated = make_model()
 for part in range(4):  # 4 micro-batches of 8: backward() adds to .grad
     rows = slice(8 * part, 8 * part + 8)
     backward(accumulated, x[rows], y[rows], scale=1 / 4)  # each a mean over 8: / 4
-same = all(torch.allclose(a, b, atol=1e-5) for a, b in zip(grads(whole), grads(accumulated)))
+same = all(
+    torch.allclose(a, b, atol=1e-5) for a, b in zip(grads(whole), grads(accumulated))
+)
 print(f"4 accumulated micro-batches == one batch of 32: {same}")
 #> 4 accumulated micro-batches == one batch of 32: True
 # --8<-- [end:accumulate]
@@ -91,6 +102,7 @@ print([round(lr, 4) for lr in torch_lrs[:6]], round(torch_lrs[-1], 4))
 #> [0.025, 0.0438, 0.0625, 0.0813, 0.1, 0.099] 0.001
 # --8<-- [end:schedule]
 
+
 # --8<-- [start:weight-decay]
 def one_step(optimizer_class, **options):
     model = make_model()
@@ -106,20 +118,30 @@ decoupled = one_step(torch.optim.AdamW, weight_decay=0.1)  # w shrunk by lr * 0.
 torch_adamw = [p.T.cpu().numpy() if p.ndim == 2 else p.cpu().numpy() for p in decoupled]
 initial = [p.detach() for p in make_model().parameters()]
 shrunk = [p - 0.01 * 0.1 * w for p, w in zip(plain, initial)]
-print(f"AdamW == Adam's step, then w -= lr * decay * w: "
-      f"{all(torch.allclose(a, b, atol=1e-7) for a, b in zip(decoupled, shrunk))}")
+print(
+    f"AdamW == Adam's step, then w -= lr * decay * w: "
+    f"{all(torch.allclose(a, b, atol=1e-7) for a, b in zip(decoupled, shrunk))}"
+)
 #> AdamW == Adam's step, then w -= lr * decay * w: True
-print(f"Adam(weight_decay) is another step: "
-      f"{not all(torch.allclose(a, b, atol=1e-7) for a, b in zip(coupled, shrunk))}")
+print(
+    f"Adam(weight_decay) is another step: "
+    f"{not all(torch.allclose(a, b, atol=1e-7) for a, b in zip(coupled, shrunk))}"
+)
 #> Adam(weight_decay) is another step: True
 # --8<-- [end:weight-decay]
+
 
 # --8<-- [start:early-stopping]
 class EarlyStopping:
     """Stop after `patience` epochs without a new best; keep the best weights."""
 
     def __init__(self, patience):
-        self.patience, self.wait, self.best, self.best_state = patience, 0, float("inf"), None
+        self.patience, self.wait, self.best, self.best_state = (
+            patience,
+            0,
+            float("inf"),
+            None,
+        )
 
     def should_stop(self, val_loss, model):
         if val_loss < self.best:
@@ -149,7 +171,9 @@ torch.use_deterministic_algorithms(True)
 
 def seeded_run():
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(8, 32), nn.Dropout(0.2), nn.Linear(32, 1)).to(device)
+    model = nn.Sequential(nn.Linear(8, 32), nn.Dropout(0.2), nn.Linear(32, 1)).to(
+        device
+    )
     optimizer = torch.optim.AdamW(model.parameters(), lr=0.01)
     loader = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)),
@@ -167,7 +191,9 @@ def seeded_run():
 
 
 first_run, second_run = seeded_run(), seeded_run()
-print(f"two runs bitwise equal: "
-      f"{all(torch.equal(a, b) for a, b in zip(first_run, second_run))}")
+print(
+    f"two runs bitwise equal: "
+    f"{all(torch.equal(a, b) for a, b in zip(first_run, second_run))}"
+)
 #> two runs bitwise equal: True
 # --8<-- [end:determinism]

@@ -12,7 +12,9 @@ import tensorflow as tf
 import torch
 from torch.utils.data import DataLoader
 
-torch_x = [x.numpy() for x, _ in DataLoader(Examples(), batch_size=8, collate_fn=collate)]
+torch_x = [
+    x.numpy() for x, _ in DataLoader(Examples(), batch_size=8, collate_fn=collate)
+]
 tf_x = [x for x, _ in examples.map(transform).batch(8).as_numpy_iterator()]
 same = all(np.array_equal(a, b) for a, b in zip(torch_x, tf_x))
 print(f"in order, DataLoader and tf.data batches bitwise equal: {same}")

@@ -1,4 +1,4 @@
-"""Input pipelines in TensorFlow: tf.data map, shuffle, batch, cache, prefetch, traps."""
+"""Input pipelines in TensorFlow: tf.data map, shuffle, batch, cache, prefetch."""
 
 # --8<-- [start:setup]
 import os
@@ -17,12 +17,13 @@ mean, std = features.mean(axis=0), features.std(axis=0)
 
 
 def transform(x, i):
-    """The per-example transform: standardise the features with the data's statistics."""
+    """The per-example transform: standardise with the data's statistics."""
     return (x - mean) / std, i
 
 
 examples = tf.data.Dataset.from_tensor_slices((features, ids))
 # --8<-- [end:setup]
+
 
 # --8<-- [start:loader]
 def batches(dataset):
@@ -45,6 +46,7 @@ same = all(np.array_equal(a[0], b[0]) for a, b in zip(in_order, parallel))
 print(f"parallel map gives the batches of a plain map, in order: {same}")
 #> parallel map gives the batches of a plain map, in order: True
 # --8<-- [end:loader]
+
 
 # --8<-- [start:shuffle]
 def epoch_order(dataset):

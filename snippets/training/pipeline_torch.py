@@ -1,4 +1,4 @@
-"""Input pipelines in PyTorch: Dataset, DataLoader with workers, collate_fn, two traps."""
+"""Input pipelines in PyTorch: Dataset, DataLoader with workers, collate_fn, traps."""
 
 # --8<-- [start:setup]
 import importlib.util
@@ -26,7 +26,7 @@ mean, std = features.mean(axis=0), features.std(axis=0)
 
 
 class Examples(Dataset):
-    """The per-example transform: standardise the features with the data's statistics."""
+    """The per-example transform: standardise with the data's statistics."""
 
     def __init__(self):
         self.x, self.ids = torch.from_numpy(features), torch.from_numpy(ids)
@@ -40,10 +40,13 @@ class Examples(Dataset):
 
 
 def collate(pairs):
-    """A list of (x, id) pairs -> one batch: what the default collate does, spelled out."""
+    """A list of (x, id) pairs -> one batch: the default collate's work, spelled out."""
     xs, batch_ids = zip(*pairs)
     return torch.stack(xs), torch.stack(batch_ids)
+
+
 # --8<-- [end:setup]
+
 
 # --8<-- [start:loader]
 def batches(loader):
@@ -51,7 +54,7 @@ def batches(loader):
 
 
 in_order = batches(DataLoader(Examples(), batch_size=8, collate_fn=collate))
-# Two worker processes prepare whole batches; pinned memory only pays off for a GPU copy.
+# Two worker processes prepare whole batches; pinned memory pays off for GPU copies.
 loader = DataLoader(
     Examples(),
     batch_size=8,
@@ -66,6 +69,7 @@ same = all(np.array_equal(a[0], b[0]) for a, b in zip(in_order, workers))
 print(f"2 workers give the batches of 0 workers, in order: {same}")
 #> 2 workers give the batches of 0 workers, in order: True
 # --8<-- [end:loader]
+
 
 # --8<-- [start:shuffle]
 def epoch_order(generator):
@@ -83,6 +87,7 @@ print(f"epoch 2 in another order: {not np.array_equal(first, second)}")
 print(f"same seed, same order: {np.array_equal(first, again)}")
 #> same seed, same order: True
 # --8<-- [end:shuffle]
+
 
 # --8<-- [start:worker-seed]
 class Noisy(Examples):

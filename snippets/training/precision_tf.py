@@ -1,4 +1,4 @@
-"""Mixed precision in Keras: mixed_bfloat16 and mixed_float16 policies, what stays float32."""
+"""Mixed precision in Keras: bfloat16 and float16 policies, what stays float32."""
 
 # --8<-- [start:data]
 import keras
@@ -9,7 +9,12 @@ digits = load_digits()  # 1797 8x8 images, shipped with scikit-learn
 order = np.random.default_rng(0).permutation(len(digits.target))
 x_all = (digits.data[order] / 16).astype(np.float32)
 y_all = digits.target[order]
-x_train, y_train, x_test, y_test = x_all[:1400], y_all[:1400], x_all[1400:], y_all[1400:]
+x_train, y_train, x_test, y_test = (
+    x_all[:1400],
+    y_all[:1400],
+    x_all[1400:],
+    y_all[1400:],
+)
 
 
 def digits_model():
@@ -22,6 +27,8 @@ def digits_model():
             keras.layers.Activation("softmax", dtype="float32"),
         ]
     )
+
+
 # --8<-- [end:data]
 
 # --8<-- [start:dtypes]
@@ -55,8 +62,11 @@ print("starting scale:", wrapped.initial_scale)
 custom = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam())
 print("scaled loss of 1.0:", float(custom.scale_loss(1.0)))
 #> scaled loss of 1.0: 32768.0
-keras.mixed_precision.set_global_policy("float32")  # back to the default for what follows
+keras.mixed_precision.set_global_policy(
+    "float32"
+)  # back to the default for what follows
 # --8<-- [end:loss-scale]
+
 
 # --8<-- [start:accuracy]
 def accuracy_after_training(policy):
@@ -75,7 +85,9 @@ def accuracy_after_training(policy):
 
 full = accuracy_after_training("float32")
 half = accuracy_after_training("mixed_bfloat16")
-print(f"float32 above 90%: {full > 0.9}, bfloat16 within 2 points of it: "
-      f"{abs(full - half) < 0.02}")
+print(
+    f"float32 above 90%: {full > 0.9}, bfloat16 within 2 points of it: "
+    f"{abs(full - half) < 0.02}"
+)
 #> float32 above 90%: True, bfloat16 within 2 points of it: True
 # --8<-- [end:accuracy]

@@ -10,7 +10,12 @@ digits = load_digits()  # 1797 8x8 images, shipped with scikit-learn
 order = np.random.default_rng(0).permutation(len(digits.target))
 x_all = torch.tensor(digits.data[order] / 16, dtype=torch.float32)
 y_all = torch.tensor(digits.target[order])
-x_train, y_train, x_test, y_test = x_all[:1400], y_all[:1400], x_all[1400:], y_all[1400:]
+x_train, y_train, x_test, y_test = (
+    x_all[:1400],
+    y_all[:1400],
+    x_all[1400:],
+    y_all[1400:],
+)
 # --8<-- [end:data]
 
 # --8<-- [start:dtypes]
@@ -32,6 +37,7 @@ print("Adam's moments:", optimizer.state[model[0].weight]["exp_avg"].dtype)
 #> Adam's moments: torch.float32
 # --8<-- [end:dtypes]
 
+
 # --8<-- [start:accuracy]
 def accuracy_after_training(dtype):
     torch.manual_seed(0)
@@ -50,9 +56,14 @@ def accuracy_after_training(dtype):
     return (predicted == y_test).float().mean().item()
 
 
-full, half = accuracy_after_training(torch.float32), accuracy_after_training(torch.bfloat16)
-print(f"float32 above 90%: {full > 0.9}, bfloat16 within 2 points of it: "
-      f"{abs(full - half) < 0.02}")
+full, half = (
+    accuracy_after_training(torch.float32),
+    accuracy_after_training(torch.bfloat16),
+)
+print(
+    f"float32 above 90%: {full > 0.9}, bfloat16 within 2 points of it: "
+    f"{abs(full - half) < 0.02}"
+)
 #> float32 above 90%: True, bfloat16 within 2 points of it: True
 # --8<-- [end:accuracy]
 

@@ -24,7 +24,7 @@ class WarmUp(keras.optimizers.schedules.LearningRateSchedule):
 
 
 def start():
-    """What any process does first: seeds, data, model, optimizer, schedule, iterator."""
+    """What any process does first: seeds, data, model, optimizer, iterator."""
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
     x = rng.normal(size=(32, 8)).astype(np.float32)
@@ -32,7 +32,11 @@ def start():
     # 4 batches an epoch, shuffled again every epoch; the iterator is saved mid-epoch.
     data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(32, seed=0).batch(8)
     model = keras.Sequential(
-        [keras.Input((8,)), keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(1)]
+        [
+            keras.Input((8,)),
+            keras.layers.Dense(16, activation="tanh"),
+            keras.layers.Dense(1),
+        ]
     )
     optimizer = keras.optimizers.AdamW(learning_rate=WarmUp())
     optimizer.build(model.trainable_variables)  # its variables exist before a restore
@@ -61,7 +65,9 @@ def manager(run, leave_out=()):
     kept = {k: v for k, v in run.items() if k not in leave_out}
     if "rng" in leave_out:  # the random state: the noise generator and the data order
         del kept["data"]
-    return tf.train.CheckpointManager(tf.train.Checkpoint(**kept), "ckpts", max_to_keep=2)
+    return tf.train.CheckpointManager(
+        tf.train.Checkpoint(**kept), "ckpts", max_to_keep=2
+    )
 
 
 def load(run, leave_out=()):
@@ -91,7 +97,9 @@ if __name__ == "__main__" and sys.argv[1:2] == ["resume"]:
         run = start()  # each variant from what a new process has: the seeds above
         load(run, leave_out=[piece])
         train(run, N)
-        np.savez("resumed.npz" if piece is None else f"without-{piece}.npz", *weights(run))
+        np.savez(
+            "resumed.npz" if piece is None else f"without-{piece}.npz", *weights(run)
+        )
     print(f"resumed from step {K}, trained to step {N} in a new process")
     #> resumed from step 5, trained to step 12 in a new process
 # --8<-- [end:script]

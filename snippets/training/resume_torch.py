@@ -13,7 +13,11 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-N, K, PER_EPOCH = 12, 5, 4  # 12 steps in all, the checkpoint after 5; 4 batches an epoch
+N, K, PER_EPOCH = (
+    12,
+    5,
+    4,
+)  # 12 steps in all, the checkpoint after 5; 4 batches an epoch
 PIECES = ["optimizer", "schedule", "step", "rng"]
 
 
@@ -25,9 +29,13 @@ def start():
     y = x @ torch.from_numpy(rng.normal(size=(8, 1)).astype(np.float32))
     model = nn.Sequential(nn.Linear(8, 16), nn.Tanh(), nn.Linear(16, 1))
     optimizer = torch.optim.AdamW(model.parameters(), lr=0.05)
-    warm_up = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1, (s + 1) / 4))
+    warm_up = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1, (s + 1) / 4)
+    )
     loader_rng = torch.Generator().manual_seed(0)  # the shuffle's own generator
-    data = DataLoader(TensorDataset(x, y), batch_size=8, shuffle=True, generator=loader_rng)
+    data = DataLoader(
+        TensorDataset(x, y), batch_size=8, shuffle=True, generator=loader_rng
+    )
     return {
         "model": model,
         "optimizer": optimizer,
@@ -109,7 +117,9 @@ if __name__ == "__main__" and sys.argv[1:2] == ["resume"]:
         run = start()  # each variant from what a new process has: the seeds above
         load(run, leave_out=[piece])
         train(run, N)
-        np.savez("resumed.npz" if piece is None else f"without-{piece}.npz", *weights(run))
+        np.savez(
+            "resumed.npz" if piece is None else f"without-{piece}.npz", *weights(run)
+        )
     print(f"resumed from step {K}, trained to step {N} in a new process")
     #> resumed from step 5, trained to step 12 in a new process
 # --8<-- [end:script]
