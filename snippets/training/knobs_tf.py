@@ -23,7 +23,7 @@ start_weights = [
 ]
 
 
-def make_model():
+def keras_model():
     with tf.device(tf_device):
         model = keras.Sequential(
             [
@@ -42,18 +42,18 @@ def gradients(model, xb=x, yb=y):
     return tape.gradient(loss, model.trainable_variables)
 
 
-def global_norm(tensors):
+def tf_global_norm(tensors):
     return float(tf.linalg.global_norm(tensors))
 
 
 # --8<-- [end:setup]
 
 # --8<-- [start:clip]
-model = make_model()
+model = keras_model()
 # It returns the norm from before clipping too.
 clipped, before = tf.clip_by_global_norm(gradients(model), 1.0)
 tf_clipped = [g.numpy() for g in clipped]
-print(f"global norm above 1: {float(before) > 1}, after: {global_norm(clipped):.4f}")
+print(f"global norm above 1: {float(before) > 1}, after: {tf_global_norm(clipped):.4f}")
 #> global norm above 1: True, after: 1.0000
 by_value = [tf.clip_by_value(g, -0.5, 0.5) for g in gradients(model)]  # each entry
 print(
@@ -64,11 +64,11 @@ print(
 
 
 def update_norm(**clipping):  # SGD with lr 1: the update is the clipped gradient
-    model = make_model()
+    model = keras_model()
     keras.optimizers.SGD(1.0, **clipping).apply(
         gradients(model), model.trainable_variables
     )
-    return global_norm([a - b for a, b in zip(start_weights, model.get_weights())])
+    return tf_global_norm([a - b for a, b in zip(start_weights, model.get_weights())])
 
 
 print(f"global_clipnorm=1: {update_norm(global_clipnorm=1.0):.4f}")
@@ -78,8 +78,8 @@ print(f"clipnorm=1 clips each variable alone: {update_norm(clipnorm=1.0) > 1.000
 # --8<-- [end:clip]
 
 # --8<-- [start:accumulate]
-whole = gradients(make_model())
-model = make_model()
+whole = gradients(keras_model())
+model = keras_model()
 summed = [tf.zeros_like(v) for v in model.trainable_variables]
 for part in range(4):  # 4 micro-batches of 8, each a mean over 8: add a quarter of each
     rows = slice(8 * part, 8 * part + 8)
@@ -89,7 +89,7 @@ print(f"4 accumulated micro-batches == one batch of 32: {same}")
 #> 4 accumulated micro-batches == one batch of 32: True
 
 # Keras optimizers do it themselves: an update every 4th call, with the mean gradient.
-model = make_model()
+model = keras_model()
 accumulating = keras.optimizers.SGD(0.1, gradient_accumulation_steps=4)
 for part in range(4):
     rows = slice(8 * part, 8 * part + 8)
@@ -98,7 +98,7 @@ for part in range(4):
         unchanged = all(
             np.array_equal(a, b) for a, b in zip(model.get_weights(), start_weights)
         )
-one_step = make_model()
+one_step = keras_model()
 keras.optimizers.SGD(0.1).apply(whole, one_step.trainable_variables)
 same = all(
     np.allclose(a, b, atol=1e-5)
@@ -123,7 +123,7 @@ print([round(lr, 4) for lr in keras_lrs[:6]], round(keras_lrs[-1], 4))
 
 # --8<-- [start:weight-decay]
 def one_step(optimizer):
-    model = make_model()
+    model = keras_model()
     optimizer.apply(gradients(model), model.trainable_variables)
     return model.get_weights()
 
@@ -148,7 +148,7 @@ print(
 
 # --8<-- [start:early-stopping]
 val_losses = [1.0, 0.8, 0.7, 0.72, 0.71, 0.75, 0.6]  # the last one is never reached
-model = make_model()
+model = keras_model()
 stopper = keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)
 stopper.set_model(model)  # what fit() does, here with losses we know
 model.stop_training = False

@@ -9,7 +9,7 @@ digits = load_digits()  # 1797 8x8 images, shipped with scikit-learn
 order = np.random.default_rng(0).permutation(len(digits.target))
 x_all = (digits.data[order] / 16).astype(np.float32)
 y_all = digits.target[order]
-x_train, y_train, x_test, y_test = (
+train_images, train_labels, test_images, test_labels = (
     x_all[:1400],
     y_all[:1400],
     x_all[1400:],
@@ -35,13 +35,13 @@ def digits_model():
 keras.mixed_precision.set_global_policy("mixed_bfloat16")  # for every layer made next
 model = digits_model()
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-model.train_on_batch(x_train[:32], y_train[:32])
+model.train_on_batch(train_images[:32], train_labels[:32])
 hidden = model.layers[0]
 print("compute:", hidden.compute_dtype, "weights:", hidden.variable_dtype)
 #> compute: bfloat16 weights: float32
-print("logits:", model.layers[1](model.layers[0](x_train[:2])).dtype.name)
+print("logits:", model.layers[1](model.layers[0](train_images[:2])).dtype.name)
 #> logits: bfloat16
-print("softmax:", model(x_train[:2]).dtype.name)
+print("softmax:", model(train_images[:2]).dtype.name)
 #> softmax: float32
 print("Adam's moments:", {v.dtype for v in model.optimizer.variables[2:]})
 #> Adam's moments: {'float32'}
@@ -78,9 +78,9 @@ def accuracy_after_training(policy):
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
-    model.fit(x_train, y_train, batch_size=100, epochs=5, verbose=0)
+    model.fit(train_images, train_labels, batch_size=100, epochs=5, verbose=0)
     keras.mixed_precision.set_global_policy("float32")
-    return model.evaluate(x_test, y_test, verbose=0)[1]
+    return model.evaluate(test_images, test_labels, verbose=0)[1]
 
 
 full = accuracy_after_training("float32")
