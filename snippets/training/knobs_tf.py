@@ -10,18 +10,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-rng = np.random.default_rng(1)
-x = rng.normal(size=(32, 8)).astype(np.float32)
-# Large targets: large gradients, for the clipping to act on.
-y = (10 * x @ rng.normal(size=(8, 1))).astype(np.float32)
-# Initial weights in Keras's layout, (inputs, outputs): one start for both frameworks.
-start_weights = [
-    rng.normal(size=(8, 4)).astype(np.float32),
-    np.zeros(4, np.float32),
-    rng.normal(size=(4, 1)).astype(np.float32),
-    np.zeros(1, np.float32),
-]
-
 
 def keras_model():
     with tf.device(tf_device):
@@ -36,9 +24,9 @@ def keras_model():
     return model
 
 
-def gradients(model, xb=x, yb=y):
+def gradients(model, rows=slice(None)):  # of the mean squared error on those rows
     with tf.GradientTape() as tape:
-        loss = tf.reduce_mean((model(xb) - yb) ** 2)
+        loss = tf.reduce_mean((model(x[rows]) - y[rows]) ** 2)
     return tape.gradient(loss, model.trainable_variables)
 
 
@@ -46,6 +34,17 @@ def tf_global_norm(tensors):
     return float(tf.linalg.global_norm(tensors))
 
 
+rng = np.random.default_rng(1)
+x = rng.normal(size=(32, 8)).astype(np.float32)
+# Large targets: large gradients, for the clipping to act on.
+y = (10 * x @ rng.normal(size=(8, 1))).astype(np.float32)
+# Initial weights in Keras's layout, (inputs, outputs): one start for both frameworks.
+start_weights = [
+    rng.normal(size=(8, 4)).astype(np.float32),
+    np.zeros(4, np.float32),
+    rng.normal(size=(4, 1)).astype(np.float32),
+    np.zeros(1, np.float32),
+]
 # --8<-- [end:setup]
 
 # --8<-- [start:clip]
@@ -83,7 +82,7 @@ model = keras_model()
 summed = [tf.zeros_like(v) for v in model.trainable_variables]
 for part in range(4):  # 4 micro-batches of 8, each a mean over 8: add a quarter of each
     rows = slice(8 * part, 8 * part + 8)
-    summed = [s + g / 4 for s, g in zip(summed, gradients(model, x[rows], y[rows]))]
+    summed = [s + g / 4 for s, g in zip(summed, gradients(model, rows))]
 same = all(np.allclose(a, b, atol=1e-5) for a, b in zip(whole, summed))
 print(f"4 accumulated micro-batches == one batch of 32: {same}")
 #> 4 accumulated micro-batches == one batch of 32: True
@@ -93,7 +92,7 @@ model = keras_model()
 accumulating = keras.optimizers.SGD(0.1, gradient_accumulation_steps=4)
 for part in range(4):
     rows = slice(8 * part, 8 * part + 8)
-    accumulating.apply(gradients(model, x[rows], y[rows]), model.trainable_variables)
+    accumulating.apply(gradients(model, rows), model.trainable_variables)
     if part == 2:
         unchanged = all(
             np.array_equal(a, b) for a, b in zip(model.get_weights(), start_weights)

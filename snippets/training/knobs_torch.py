@@ -12,18 +12,6 @@ import numpy as np
 import torch
 from torch import nn
 
-rng = np.random.default_rng(1)
-x = rng.normal(size=(32, 8)).astype(np.float32)
-# Large targets: large gradients, for the clipping to act on.
-y = (10 * x @ rng.normal(size=(8, 1))).astype(np.float32)
-# Initial weights in Keras's layout, (inputs, outputs): one start for both frameworks.
-start_weights = [
-    rng.normal(size=(8, 4)).astype(np.float32),
-    np.zeros(4, np.float32),
-    rng.normal(size=(4, 1)).astype(np.float32),
-    np.zeros(1, np.float32),
-]
-
 
 def make_model():
     model = nn.Sequential(nn.Linear(8, 4), nn.Tanh(), nn.Linear(4, 1))
@@ -33,8 +21,8 @@ def make_model():
     return model.to(device)
 
 
-def backward(model, xb=x, yb=y, scale=1.0):
-    xb, yb = torch.from_numpy(xb).to(device), torch.from_numpy(yb).to(device)
+def backward(model, rows=slice(None), scale=1.0):  # of the mean squared error
+    xb, yb = torch.from_numpy(x[rows]).to(device), torch.from_numpy(y[rows]).to(device)
     (scale * nn.functional.mse_loss(model(xb), yb)).backward()
 
 
@@ -46,6 +34,17 @@ def global_norm(tensors):
     return torch.linalg.vector_norm(torch.stack([t.norm() for t in tensors])).item()
 
 
+rng = np.random.default_rng(1)
+x = rng.normal(size=(32, 8)).astype(np.float32)
+# Large targets: large gradients, for the clipping to act on.
+y = (10 * x @ rng.normal(size=(8, 1))).astype(np.float32)
+# Initial weights in Keras's layout, (inputs, outputs): one start for both frameworks.
+start_weights = [
+    rng.normal(size=(8, 4)).astype(np.float32),
+    np.zeros(4, np.float32),
+    rng.normal(size=(4, 1)).astype(np.float32),
+    np.zeros(1, np.float32),
+]
 # --8<-- [end:setup]
 
 # --8<-- [start:clip]
@@ -75,7 +74,7 @@ backward(whole)
 accumulated = make_model()
 for part in range(4):  # 4 micro-batches of 8: backward() adds to .grad
     rows = slice(8 * part, 8 * part + 8)
-    backward(accumulated, x[rows], y[rows], scale=1 / 4)  # each a mean over 8: / 4
+    backward(accumulated, rows, scale=1 / 4)  # each a mean over 8: / 4
 same = all(
     torch.allclose(a, b, atol=1e-5) for a, b in zip(grads(whole), grads(accumulated))
 )

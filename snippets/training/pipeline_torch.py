@@ -45,6 +45,7 @@ def collate(pairs):
     return torch.stack(xs), torch.stack(batch_ids)
 
 
+dataset = Examples()
 # --8<-- [end:setup]
 
 
@@ -53,10 +54,10 @@ def batches(loader):
     return [(x.numpy(), i.numpy()) for x, i in loader]
 
 
-in_order = batches(DataLoader(Examples(), batch_size=8, collate_fn=collate))
+in_order = batches(DataLoader(dataset, batch_size=8, collate_fn=collate))
 # Two worker processes prepare whole batches; pinned memory pays off for GPU copies.
 loader = DataLoader(
-    Examples(),
+    dataset,
     batch_size=8,
     num_workers=2,
     pin_memory=device.type == "cuda",
@@ -73,7 +74,7 @@ print(f"2 workers give the batches of 0 workers, in order: {same}")
 
 # --8<-- [start:shuffle]
 def epoch_order(generator):
-    loader = DataLoader(Examples(), batch_size=8, shuffle=True, generator=generator)
+    loader = DataLoader(dataset, batch_size=8, shuffle=True, generator=generator)
     return np.concatenate([i.numpy() for _, i in loader])
 
 

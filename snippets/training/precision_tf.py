@@ -5,17 +5,6 @@ import keras
 import numpy as np
 from sklearn.datasets import load_digits
 
-digits = load_digits()  # 1797 8x8 images, shipped with scikit-learn
-order = np.random.default_rng(0).permutation(len(digits.target))
-x_all = (digits.data[order] / 16).astype(np.float32)
-y_all = digits.target[order]
-train_images, train_labels, test_images, test_labels = (
-    x_all[:1400],
-    y_all[:1400],
-    x_all[1400:],
-    y_all[1400:],
-)
-
 
 def digits_model():
     # The last layer in float32: the softmax and the loss then see float32 values.
@@ -29,6 +18,12 @@ def digits_model():
     )
 
 
+digits = load_digits()  # 1797 8x8 images, shipped with scikit-learn
+order = np.random.default_rng(0).permutation(len(digits.target))
+x_all = (digits.data[order] / 16).astype(np.float32)
+y_all = digits.target[order]
+train_images, train_labels = x_all[:1400], y_all[:1400]
+test_images, test_labels = x_all[1400:], y_all[1400:]
 # --8<-- [end:data]
 
 # --8<-- [start:dtypes]

@@ -66,23 +66,3 @@ print(
 )
 #> float32 above 90%: True, bfloat16 within 2 points of it: True
 # --8<-- [end:accuracy]
-
-# --8<-- [start:fp16-gpu]
-# float16 has 5 exponent bits: small gradients underflow to zero, so the loss is scaled
-# up before backward() and the gradients scaled down before the step.
-gpu_model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)).cuda()
-gpu_optimizer = torch.optim.AdamW(gpu_model.parameters(), lr=0.01)
-scaler = torch.amp.GradScaler("cuda")
-x, y = x_train[:32].cuda(), y_train[:32].cuda()
-with torch.autocast("cuda", dtype=torch.float16):
-    logits = gpu_model(x)
-    probabilities = torch.softmax(logits, dim=1)  # on the CUDA float32 list
-    loss = nn.functional.cross_entropy(logits, y)
-scaler.scale(loss).backward()
-scaler.step(gpu_optimizer)  # skipped when a gradient is inf or NaN
-scaler.update()  # halve the scale after an overflow, grow it after a run of good steps
-print("logits:", logits.dtype, "softmax:", probabilities.dtype, "loss:", loss.dtype)
-#> logits: torch.float16 softmax: torch.float32 loss: torch.float32
-print("scale:", scaler.get_scale())
-#> scale: 65536.0
-# --8<-- [end:fp16-gpu]
