@@ -38,6 +38,11 @@ print("logits:", model.layers[1](model.layers[0](train_images[:2])).dtype.name)
 #> logits: bfloat16
 print("softmax:", model(train_images[:2]).dtype.name)
 #> softmax: float32
+loss = keras.losses.SparseCategoricalCrossentropy()(
+    train_labels[:2], model(train_images[:2])
+)
+print("loss:", loss.dtype.name)
+#> loss: float32
 print("Adam's moments:", {v.dtype for v in model.optimizer.variables[2:]})
 #> Adam's moments: {'float32'}
 # --8<-- [end:dtypes]
