@@ -116,6 +116,12 @@ def _drift() -> Wanted:
     return {drift.HOME: {"drift": drift.render(data)}}
 
 
+def _pipelines() -> Wanted:
+    import pipelines
+
+    return {pipelines.PAGE: {pipelines.REGION: pipelines.render(json.loads(pipelines.DATA.read_text("utf-8")))}}
+
+
 def _graph_pictures() -> Wanted:
     import draw_graphs
 
@@ -132,6 +138,7 @@ REGISTRY = {
         Generator("bench", "docs/data/bench.json (make bench measures it)", _bench),
         Generator("deployment", "docs/data/deployment.json (scripts/deployment_table.py)", _deployment),
         Generator("api-table", "the rows of snippets/interop/equivalence.py", _api_table),
+        Generator("pipelines", "docs/data/pipelines.json (scripts/bench/pipelines.py)", _pipelines),
         Generator("use-case-metrics", "docs/use-cases/metrics.json (scripts/notebook_hooks.py)", _use_case_metrics),
         Generator("drift", "docs/data/drift.json (make drift measures it)", _drift),
         Generator("graph-pictures", "the graphs the frameworks trace now", _graph_pictures, slow=True),

@@ -22,6 +22,7 @@ PAGE_TESTS = {
     "performance": ("tests/test_bench.py",),
     "graphs": ("tests/test_graphs.py",),
     "use-cases": ("tests/test_use_cases.py",),
+    "training": ("tests/test_training.py",),
     "browser + workflows": ("tests/test_browser.py", "tests/test_workflows.py"),
 }
 # One test file checks two pages: the decision guide's tests name it (guide, scenario), the rest are the claims page's.
