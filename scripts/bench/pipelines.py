@@ -1,7 +1,7 @@
 """Input-pipeline throughput: tf.data and DataLoader on the training page's data and transform.
 
-    python scripts/bench/pipelines.py            # measure, write docs/data/pipelines.json
-    python scripts/generate.py pipelines         # then the table in docs/training.md
+    python scripts/bench/pipelines.py     # measure, write docs/data/pipelines.json, then make data
+    python scripts/generate.py pipelines  # the table in docs/training.md from the committed JSON
 
 The data are docs/training.md's (64 examples of 8 features, standardised one example at a
 time), tiled to EXAMPLES per epoch so that an epoch lasts long enough to time. Each setting
@@ -194,9 +194,11 @@ def main() -> int:
         sys.path.insert(0, str(folder))
     data = measure()
     DATA.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    print(f"{DATA.relative_to(ROOT)} written; now: python scripts/generate.py pipelines")
-    print(render(data))
-    return 0
+    print(f"{DATA.relative_to(ROOT)} written")
+    import generate
+
+    # The page's table and its verdicts, like every measuring script: make data's generators.
+    return generate.main([])
 
 
 if __name__ == "__main__":
