@@ -29,14 +29,29 @@ REGION = "pipelines"
 EXAMPLES, BATCH, REPEATS = 8192, 64, 7
 
 
-def page_data():
+def page_setup(snippet: str) -> dict:
+    """The namespace of the page's own `setup` section (its data, Dataset and transform), run
+    as the page runs it, so the benchmark times the reader's code and not a copy of it."""
+    import line_counts
+
+    path = ROOT / "snippets" / "training" / snippet
+    text = path.read_text(encoding="utf-8")
+    code = "\n".join(line_counts.section(text, "setup", str(path)))
+    # At its own line numbers in the file, so that tracebacks and AutoGraph (which reads a
+    # function's source to convert it) find the page's lines.
+    before = text[: text.index("# --8<-- [start:setup]")].count("\n") + 1
+    code = "\n" * before + code
+    namespace: dict = {"__name__": "page_setup"}
+    exec(compile(code, str(path), "exec"), namespace)
+    return namespace
+
+
+def tiled(namespace: dict) -> tuple:
+    """The page's 64 examples tiled to EXAMPLES an epoch; the statistics stay the page's."""
     import numpy as np
 
-    rng = np.random.default_rng(0)
-    features = rng.normal(size=(64, 8)).astype(np.float32)  # the page's data
-    mean, std = features.mean(axis=0), features.std(axis=0)
-    tiled = np.tile(features, (EXAMPLES // 64, 1))
-    return tiled, np.arange(EXAMPLES), mean, std
+    features = np.tile(namespace["features"], (EXAMPLES // len(namespace["features"]), 1))
+    return features, np.arange(EXAMPLES)
 
 
 def _epochs(one_epoch) -> list[float]:
@@ -51,25 +66,15 @@ def _epochs(one_epoch) -> list[float]:
 
 
 def measure_torch() -> list[dict]:
-    import torch
-    from torch.utils.data import DataLoader, Dataset
+    from torch.utils.data import DataLoader
 
-    features, ids, mean, std = page_data()
-
-    class Examples(Dataset):
-        def __init__(self):
-            self.x, self.ids = torch.from_numpy(features), torch.from_numpy(ids)
-            self.mean, self.std = torch.from_numpy(mean), torch.from_numpy(std)
-
-        def __len__(self):
-            return len(self.ids)
-
-        def __getitem__(self, i):
-            return (self.x[i] - self.mean) / self.std, self.ids[i]
-
+    page = page_setup("pipeline_torch.py")
+    # The page's Dataset reads its module's arrays when it is built: give it the tiled ones.
+    page["features"], page["ids"] = tiled(page)
+    dataset = page["Examples"]()
     rows = []
     for workers in (0, 1, 2):
-        loader = DataLoader(Examples(), batch_size=BATCH, num_workers=workers)
+        loader = DataLoader(dataset, batch_size=BATCH, num_workers=workers)
         rates = _epochs(lambda loader=loader: sum(len(i) for _, i in loader))
         rows.append(_row("PyTorch", "DataLoader", f"num_workers={workers}", rates))
     return rows
@@ -78,12 +83,9 @@ def measure_torch() -> list[dict]:
 def measure_tf() -> list[dict]:
     import tensorflow as tf
 
-    features, ids, mean, std = page_data()
-
-    def transform(x, i):
-        return (x - mean) / std, i
-
-    examples = tf.data.Dataset.from_tensor_slices((features, ids))
+    page = page_setup("pipeline_tf.py")
+    transform = page["transform"]  # the page's per-example transform, with the page's statistics
+    examples = tf.data.Dataset.from_tensor_slices(tiled(page))
     rows = []
     for calls, label in ((1, "1"), (2, "2"), (tf.data.AUTOTUNE, "AUTOTUNE")):
         pipeline = examples.map(transform, num_parallel_calls=calls).batch(BATCH).prefetch(tf.data.AUTOTUNE)
