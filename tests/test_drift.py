@@ -133,3 +133,17 @@ def test_no_version_from_the_index_is_a_clear_error(monkeypatch):
     )
     with pytest.raises(SystemExit, match="gave no version of torch: no network"):
         drift.newest("torch")
+
+
+def test_a_bare_assert_is_reported_with_the_line_that_failed():
+    snippet = ROOT / "snippets" / "interop" / "one_process.py"
+    line = next(k for k, text in enumerate(snippet.read_text().splitlines(), 1) if text.strip().startswith("assert"))
+    message = (
+        f"docs_blocks.DocsBlockError: snippets/interop/one_process.py:{line}: AssertionError: \n"
+        "  (block at docs/interop.md:326, whole-page reading; printed before the error: '')"
+    )
+    found = drift._difference(message)
+    assert found["kind"] == "error"
+    assert found["error"] == "AssertionError"
+    assert found["at"] == f"snippets/interop/one_process.py:{line}"
+    assert found["code"] == snippet.read_text().splitlines()[line - 1].strip()
