@@ -103,8 +103,7 @@ def _bench() -> tuple[dict, dict | None]:
 
 def _tally(c: dict) -> str:
     return (
-        f"PyTorch faster in {c['torch']}, TensorFlow in {c['tf']}, tied in {c['tie']} and undecided in "
-        f"{c['undecided']}"
+        f"PyTorch faster in {c['torch']}, TensorFlow in {c['tf']}, tied in {c['tie']} and undecided in {c['undecided']}"
     )
 
 

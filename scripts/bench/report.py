@@ -181,12 +181,12 @@ def conclusion_region(res: dict) -> str:
         [
             line("train", "Training steps"),
             line("infer", "Inference calls"),
-            f"- Best PyTorch time / best TensorFlow time ranges from {min(ratios):.2f} to {max(ratios):.2f}. "
-            + lead(s)
+            f"- Best PyTorch time / best TensorFlow time ranges from {min(ratios):.2f} to {max(ratios):.2f}. " + lead(s)
             if ratios
             else "- No workload was compared.",
-            f"- The controls hold: {held} of {len(aa)} A/A intervals (one configuration in two processes) "
-            "contain 1.0." if aa else "- No A/A rows ran.",
+            f"- The controls hold: {held} of {len(aa)} A/A intervals (one configuration in two processes) contain 1.0."
+            if aa
+            else "- No A/A rows ran.",
         ]
     )
 
@@ -490,10 +490,11 @@ def closing_region(res: dict, previous: dict | None) -> str:
     if previous and not comparable(previous, res):
         now, before = held_ratios(res), held_ratios(previous)
         both = [k for k in now if k in before]
-        worst = max((abs(now[k]["ratio"] / before[k]["ratio"] - 1) for k in both), default=0.0)
+        diffs = [abs(now[k]["ratio"] / before[k]["ratio"] - 1) for k in both]
+        worst = max(diffs, default=0.0)
         lines.append(
             f"- Of the {len(both)} headline ratios (best PyTorch / best TensorFlow, and each framework's compiled "
-            f"/ eager) in both runs, {sum(abs(now[k]['ratio'] / before[k]['ratio'] - 1) <= REPEAT_TOLERANCE for k in both)} "
+            f"/ eager) in both runs, {sum(d <= REPEAT_TOLERANCE for d in diffs)} "
             f"agree within {REPEAT_TOLERANCE:.0%}; the largest difference is {worst:.1%}."
         )
     flags = res["machine"].get("cpu_flags", [])

@@ -58,7 +58,8 @@ REPLY_TIMEOUT_S = 300  # one prepare (every row's compile) or one block; past it
 # Idle workers must not spin on the cores the active one needs. Both frameworks get the same
 # settings: PyTorch's OpenMP pool (libgomp) and oneDNN read the first three; TensorFlow's own
 # Eigen pool parks its threads once its short spin ends, and its oneDNN runs on that pool.
-WAIT_ENV = {"OMP_WAIT_POLICY": "PASSIVE", "KMP_BLOCKTIME": "0", "GOMP_SPINCOUNT": "0"}
+# NumPy's OpenBLAS (the probe) spins about 2^n cycles before sleeping: n = 4, its least.
+WAIT_ENV = {"OMP_WAIT_POLICY": "PASSIVE", "KMP_BLOCKTIME": "0", "GOMP_SPINCOUNT": "0", "OPENBLAS_THREAD_TIMEOUT": "4"}
 
 AA_WORKLOAD = ("mlp_wide", "train", 256)  # the A/A rows and the thread and oneDNN tips
 
@@ -402,10 +403,10 @@ def prepare_all(procs: dict[str, Process], first: bool) -> dict[str, dict]:
     return reports
 
 
-def run(quick: bool, device: str, threads: int, workers: list[dict] | None = None, log=print) -> dict:
+def run(quick: bool, device: str, threads: int, workers: list[dict] | None = None, log=print, **overrides) -> dict:
     t0 = time.perf_counter()
     cpu = machine.describe()
-    settings = settings_for(quick, device, threads, cpu["bf16_hardware"])
+    settings = {**settings_for(quick, device, threads, cpu["bf16_hardware"]), **overrides}
     workers = workers if workers is not None else plan(threads, quick, cpu["bf16_hardware"])
     groups = groups_of(workers)
     for g in groups:
@@ -478,8 +479,11 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
         "machine": {
             **cpu,
             "platform": platform.platform(),
-            "fma_peak": {**best_fma, "runs": [f["all_threads_gflops"] for f in fma_runs],
-                         "runs_one_thread": [f["one_thread_gflops"] for f in fma_runs]},  # fmt: skip
+            "fma_peak": {
+                **best_fma,
+                "runs": [f["all_threads_gflops"] for f in fma_runs],
+                "runs_one_thread": [f["one_thread_gflops"] for f in fma_runs],
+            },
         },
         "versions": versions(),
         "settings": settings,
@@ -499,10 +503,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--threads", type=int, help="intra-op threads per worker (default: all CPUs)")
     parser.add_argument("--no-report", action="store_true", help="write the JSON only")
+    parser.add_argument("--budget", type=float, help="seconds for the whole run (a trial; default 540 s)")
+    parser.add_argument("--process-rounds", type=int, help="times every worker starts (a trial; default 3)")
     args = parser.parse_args(argv)
+    overrides = {k: v for k, v in (("run_budget_s", args.budget), ("process_rounds", args.process_rounds)) if v}
     try:
         # One block runs at a time, so every worker may use every core.
-        results = run(args.quick, args.device, args.threads or machine.usable_cpus())
+        results = run(args.quick, args.device, args.threads or machine.usable_cpus(), **overrides)
         schema.validate(results)
     except (BenchError, ValueError, RuntimeError) as exc:
         print(f"bench failed: {exc}", file=sys.stderr)

@@ -15,7 +15,6 @@ from bench.task import (
     D_MODEL,
     FF,
     HEADS,
-    INFER_BATCHES,
     KERAS_FIT_STEPS,
     MLP_SIZES,
     TRAIN_BATCH,

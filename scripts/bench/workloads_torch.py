@@ -7,7 +7,7 @@ import itertools
 import torch
 from torch import nn
 
-from bench.task import D_MODEL, FF, HEADS, INFER_BATCHES, MLP_SIZES, TRAIN_BATCH, Task, batch_for, seq_for
+from bench.task import D_MODEL, FF, HEADS, MLP_SIZES, TRAIN_BATCH, Task, batch_for, seq_for
 
 MODES = ("eager", "compile")
 DEVICE = torch.device("cpu")
