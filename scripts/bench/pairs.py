@@ -8,6 +8,7 @@ own, so the interval resamples processes first, then rounds within each chosen p
 
 from __future__ import annotations
 
+# --8<-- [start:pairs]
 import math
 
 import numpy as np
@@ -70,6 +71,9 @@ def verdict(lo: float, hi: float, margin: float = TIE_MARGIN) -> str:
     if lo > 1:
         return "B faster"
     return "undecided"
+
+
+# --8<-- [end:pairs]
 
 
 def summarize(logs_by_process: list[list[float]], reps: int = REPS, seed: int = SEED) -> dict:
