@@ -148,7 +148,7 @@ def verdict_p3() -> tuple[str, str]:
         if r["task"] == "matmul" and r["model"] != "probe" and r["variant"] == "default" and r["batch"] == largest
     }
     return verdict, (
-        f"Only {ties} of the {n} workloads are ties (a 95% interval within {s['margin']:.0%} of "
+        f"{ties} of the {n} workloads are ties (a 95% interval within {s['margin']:.0%} of "
         f"parity), while best PyTorch / best TensorFlow time spans {min(s['ratios'].values()):.2f} to "
         f"{max(s['ratios'].values()):.2f} and on the largest matrix multiply TensorFlow reaches "
         f"{gemm['tf'] / gemm['torch']:.0%} of PyTorch's GFLOP/s."

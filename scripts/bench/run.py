@@ -278,7 +278,7 @@ def settings_for(quick: bool, device: str, threads: int, bf16: bool) -> dict:
         "block_s": 0.01 if quick else 0.2,
         "process_rounds": 1 if quick else 3,
         "min_rounds_per_process": 2 if quick else 4,
-        "run_budget_s": 25 if quick else 540,  # the whole run, start-ups included
+        "run_budget_s": 25 if quick else 500,  # the whole run, start-ups included
         "startup_guess_s": 10 if quick else 45,  # a later process round's start-up, until one is timed
         "target_half_width": pairs.TARGET_HALF_WIDTH,
         "tie_margin": pairs.TIE_MARGIN,
