@@ -114,8 +114,10 @@ def plan(threads: int, quick: bool, bf16: bool) -> list[dict]:
         worker("tf", "eager", threads, loads + gemms),
         worker("tf", "function", threads, loads + keras),
         worker("tf", "xla", threads, loads),
-        worker("torch", "eager", threads, [aa], "twin"),
-        worker("tf", "function", threads, [aa], "twin"),
+        # A/A: the same configuration holding the same rows (so the same memory and caches), of
+        # which only the A/A row is timed
+        {**worker("torch", "eager", threads, loads + gemms + torch_variants, "twin"), "timed": [aa]},
+        {**worker("tf", "function", threads, loads + keras, "twin"), "timed": [aa]},
         *(tips[:1] if quick else tips),  # --quick: one TensorFlow import fewer per tip
     ]
 
@@ -125,7 +127,7 @@ def groups_of(workers: list[dict]) -> list[dict]:
     probe = next(row_id(w, r) for w in workers for r in w["rows"] if r["model"] == "probe")
     out: dict[str, dict] = {}
     for w in workers:
-        for r in w["rows"]:
+        for r in w.get("timed", w["rows"]):
             if r["model"] == "probe":
                 continue
             key = workload_key(r["model"], r["task"], r["batch"])
@@ -428,7 +430,7 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
             try:
                 reports = prepare_all(procs, first=(r == 0 and not quick))
                 for w in workers:
-                    for r_ in w["rows"]:
+                    for r_ in w.get("timed", w["rows"]):
                         rid = row_id(w, r_)
                         rep = reports[w["name"]][f"{r_['model']}/{r_['task']}/b{r_['batch']}/{r_['variant']}"]
                         if r == 0:
