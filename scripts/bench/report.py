@@ -206,7 +206,13 @@ def machine_region(res: dict) -> str:
         f"| flags absent | {absent} |",
         f"| FMA peak, measured | {fma['all_threads_gflops']:.1f} GFLOP/s on {fma['threads']} threads, "
         f"{fma['one_thread_gflops']:.1f} on 1 ({fma['isa']}, {fma['lanes']} fp32 lanes, "
-        f"{fma['accumulators']} accumulators; best of {len(fma['runs'])} measurements over the run) |",
+        f"{fma['accumulators']} accumulators; best of {len(fma['runs'])} measurements over the run)"
+        + (
+            f"; {fma['threads']} threads reach no more than 1.3 x one thread: the logical CPUs share one core's "
+            "FMA units (hyper-threads), or another job held a core while it ran |"
+            if fma["threads"] > 1 and fma["all_threads_gflops"] < 1.3 * fma["one_thread_gflops"]
+            else " |"
+        ),
         f"| computed peak (assumed {m['fma_units_assumed']} FMA units x {m['fp32_lanes']} lanes x 2 at "
         + (f"{m['clock_mhz']:.0f} MHz" if m["clock_mhz"] else "an unknown clock")
         + f", {m['clock_source']}) | "
