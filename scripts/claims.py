@@ -102,7 +102,9 @@ def _bench() -> tuple[dict, dict | None]:
 
 
 def _tally(c: dict) -> str:
-    return f"PyTorch faster in {c['torch']}, TensorFlow in {c['tf']}, tied in {c['tie']}"
+    return (
+        f"PyTorch faster in {c['torch']}, TensorFlow in {c['tf']}, tied in {c['tie']} and undecided in {c['undecided']}"
+    )
 
 
 def verdict_p1() -> tuple[str, str]:
@@ -126,7 +128,8 @@ def verdict_p2() -> tuple[str, str]:
     else:
         verdict = "depends"
     return verdict, (
-        f"Counting a difference within this run's noise ({s['noise']:.0%}) as a tie, the "
+        f"Reading each workload's 95% interval of best PyTorch / best TensorFlow time, with a tie "
+        f"only when the whole interval lies within {s['margin']:.0%} of parity, the "
         f"{train['n']} training workloads have {_tally(train)}, and the {infer['n']} inference "
         f"workloads have {_tally(infer)}."
     )
@@ -138,15 +141,15 @@ def verdict_p3() -> tuple[str, str]:
     ties = s["train"]["tie"] + s["infer"]["tie"]
     n = len(s["ratios"])
     verdict = "true" if ties == n else "false" if ties == 0 else "depends"
+    largest = max(r["batch"] for r in res["rows"] if r["task"] == "matmul" and r["model"] != "probe")
     gemm = {
         r["framework"]: r["gflops"]
         for r in res["rows"]
-        if r["group"] == "G0" and r["variant"] == "default" and r.get("dtype", "fp32") == "fp32"
-        and r["batch"] == max(x["batch"] for x in res["rows"] if x["group"] == "G0")
-    }  # fmt: skip
+        if r["task"] == "matmul" and r["model"] != "probe" and r["variant"] == "default" and r["batch"] == largest
+    }
     return verdict, (
-        f"Within this run's noise ({s['noise']:.0%}) {ties} of the {n} workloads are ties, while "
-        f"best PyTorch / best TensorFlow time spans {min(s['ratios'].values()):.2f} to "
+        f"{ties} of the {n} workloads are ties (a 95% interval within {s['margin']:.0%} of "
+        f"parity), while best PyTorch / best TensorFlow time spans {min(s['ratios'].values()):.2f} to "
         f"{max(s['ratios'].values()):.2f} and on the largest matrix multiply TensorFlow reaches "
         f"{gemm['tf'] / gemm['torch']:.0%} of PyTorch's GFLOP/s."
     )
@@ -301,20 +304,21 @@ def page_table(data: dict, page: str) -> str:
 
 
 def choosing_speed() -> str:
-    """The decision guide's finding on speed, worded from the same counts as P2."""
+    """The decision guide's finding on speed, worded from the same intervals as P2."""
     s = report.speed_counts(*_bench())
     torch = s["train"]["torch"] + s["infer"]["torch"]
     tf = s["train"]["tf"] + s["infer"]["tf"]
     ties = s["train"]["tie"] + s["infer"]["tie"]
+    undecided = s["train"]["undecided"] + s["infer"]["undecided"]
     if tf == 0 and torch:
-        lead = "**On this CPU, PyTorch's fastest mode was faster or tied on every workload measured**"
+        lead = "**On this CPU, TensorFlow's fastest mode was faster on no workload measured**"
     elif torch == 0 and tf:
-        lead = "**On this CPU, TensorFlow's fastest mode was faster or tied on every workload measured**"
+        lead = "**On this CPU, PyTorch's fastest mode was faster on no workload measured**"
     else:
         lead = "**Which framework is faster changes with the workload**"
     return (
-        f"- {lead}: PyTorch faster on {torch}, TensorFlow on {tf}, tied on {ties}, a difference\n"
-        f"  inside the run's own noise ({s['noise']:.0%}) counting as a tie\n"
+        f"- {lead}: PyTorch faster on {torch}, TensorFlow on {tf}, tied on {ties}, undecided on\n"
+        f"  {undecided}, each read from the 95% interval of the two fastest modes' time ratio\n"
         "  ([the measured rows](performance.md#results), [P2](claims.md#p2)). One CPU and these\n"
         "  models are not your workload: measure your own model with `make bench` before\n"
         "  deciding on speed."

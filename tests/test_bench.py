@@ -1,21 +1,25 @@
-"""The performance harness (scripts/bench/): its quick run's structure, the page against the committed
-JSON, a failing worker, the repeatability check and the peak formula. Never the speed."""
+"""The performance harness (scripts/bench/): its quick run's structure, the statistics on synthetic
+data, the page against the committed JSON, a failing worker, the repeatability check and the
+peaks. Never the speed."""
 
 from __future__ import annotations
 
 import copy
 import json
+import math
 import shutil
 
 import generate
+import numpy as np
 import pytest
-from bench import compare, machine, report, run, schema
+from bench import compare, fma_peak, machine, pairs, report, run, schema
 
 from tests_support import ROOT, run_python
 
 DATA = ROOT / "docs" / "data" / "bench.json"
 PAGE = ROOT / "docs" / "performance.md"
 ASSETS = ROOT / "docs" / "assets" / "performance"
+CHARTS = ["cookbook.svg", "g0.svg", "headline.svg", "probe.svg"]
 
 
 @pytest.fixture(scope="module")
@@ -31,20 +35,28 @@ def quick(tmp_path_factory):
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def test_quick_run_covers_every_workload_and_mode(quick):
-    schema.validate(quick)  # raises naming the first missing workload/mode or malformed row
+# The quick run: every kind of row and comparison, in the structure the page reads.
+
+
+def test_quick_run_has_every_mode_group_and_comparison(quick):
+    schema.validate(quick)  # raises naming the first missing mode, round or malformed comparison
     assert quick["quick"] is True
-    covered = {(r["framework"], r["group"], r["mode"]) for r in quick["rows"]}
-    assert set(schema.REQUIRED) <= covered
-    assert {c["name"] for c in quick["plan"]} == {r["config"] for r in quick["rows"]}
+    assert set(schema.REQUIRED) <= {(r["framework"], r["mode"]) for r in quick["rows"]}
     for key in ("torch", "tensorflow", "keras", "numpy", "python"):
         assert quick["versions"][key]
-    assert quick["settings"]["threads"] >= 1
     assert quick["settings"]["interop_threads"] == 1
-    for row in quick["rows"]:
-        assert row["median"] > 0
-        assert row["first_call_s"] > 0
-        assert 0 <= row["iqr"] <= row["max"] - row["min"] + 1e-12
+    assert quick["settings"]["wait_env"] == run.WAIT_ENV
+    assert quick["machine"]["fma_peak"]["all_threads_gflops"] > 0
+    workloads = [g for g in quick["groups"] if g["kind"] == "workload"]
+    names = {(c["group"], c["name"]) for c in quick["comparisons"]}
+    for g in workloads:
+        for name in ("best", "torch_compiled_vs_eager", "tf_compiled_vs_eager"):
+            assert (g["name"], name) in names
+    assert {c["name"] for c in quick["comparisons"] if c["kind"] == "aa"} == {"aa_torch", "aa_tf"}
+    assert len(quick["groups"]) == len({g["name"] for g in quick["groups"]})
+    for c in quick["comparisons"]:
+        assert c["lo"] <= c["ratio"] <= c["hi"]
+        assert c["verdict"] == pairs.verdict(c["lo"], c["hi"])
 
 
 def test_quick_results_render_into_every_region_and_chart(quick, tmp_path):
@@ -55,14 +67,72 @@ def test_quick_results_render_into_every_region_and_chart(quick, tmp_path):
     text = page.read_text(encoding="utf-8")
     for name in report.regions(quick):
         assert report.page_sections.read(text, name).strip(), name
-    assert sorted(p.name for p in assets.glob("*.svg")) == ["cookbook.svg", "g0.svg", "workloads.svg"]
+    assert sorted(p.name for p in assets.glob("*.svg")) == CHARTS
+
+
+# The statistics, on synthetic rounds whose answer is known.
+
+
+def _rounds(ratio: float, processes: int = 3, rounds: int = 20, sd: float = 0.03, offsets=None, seed=0):
+    rng = np.random.default_rng(seed)
+    offsets = offsets or [0.0] * processes
+    return [list(math.log(ratio) + off + rng.normal(0, sd, rounds)) for off in offsets]
+
+
+def test_a_known_ratio_is_recovered_inside_its_interval():
+    s = pairs.summarize(_rounds(1.25))
+    assert s["ratio"] == pytest.approx(1.25, rel=0.01)
+    assert s["lo"] < 1.25 < s["hi"]
+    assert s["lo"] > 1.05  # clearly away from parity
+    assert pairs.verdict(s["lo"], s["hi"]) == "B faster"
+    assert (s["rounds"], s["processes"]) == (60, 3)
+
+
+def test_an_aa_interval_contains_one():
+    for seed in range(5):
+        s = pairs.summarize(_rounds(1.0, seed=seed))
+        assert s["lo"] <= 1.0 <= s["hi"], (seed, s)
+
+
+def test_the_interval_resamples_processes_and_is_reproducible():
+    logs = _rounds(1.0, offsets=[-0.04, 0.0, 0.04], sd=0.01)
+    pooled = [[x for p in logs for x in p]]
+    assert pairs.half_width(*pairs.bootstrap(logs)) > 2 * pairs.half_width(*pairs.bootstrap(pooled))
+    assert pairs.bootstrap(logs) == pairs.bootstrap(logs)  # the seeded generator: same data, same interval
+
+
+def test_ratios_pair_rounds_and_skip_a_round_without_both():
+    rounds = [{"a": 2.0, "b": 1.0}, {"a": 3.0, "b": 3.0}, {"a": 1.0}]
+    assert pairs.log_ratios(rounds, "a", "b") == [math.log(2.0), 0.0]
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "verdict"),
+    [
+        (0.95, 1.05, "tie"),  # both ends on the margin: inside
+        (0.96, 1.04, "tie"),
+        (1.001, 1.049, "tie"),  # excludes 1 but within +-5%: equivalent, not a win
+        (0.949, 1.0, "undecided"),
+        (0.99, 1.051, "undecided"),
+        (0.80, 0.99, "A faster"),
+        (0.90, 0.9499, "A faster"),
+        (1.01, 1.06, "B faster"),
+        (0.5, 2.0, "undecided"),
+    ],
+)
+def test_verdict_rules_at_the_five_percent_boundaries(lo, hi, verdict):
+    assert pairs.verdict(lo, hi) == verdict
+
+
+# The committed results and the page written from them.
 
 
 def test_committed_results_are_a_full_valid_run(committed):
     schema.validate(committed)
     assert committed["quick"] is False, "docs/data/bench.json must come from a full run: make bench"
-    assert min(len(r["samples_s"]) for r in committed["rows"]) >= 5
-    sizes = {r["batch"] for r in committed["rows"] if r["group"] == "G0"}
+    assert committed["settings"]["process_rounds"] >= 2
+    assert committed["total_s"] < 600, "a full run must fit in 10 minutes"
+    sizes = {r["batch"] for r in committed["rows"] if r["task"] == "matmul" and r["model"] != "probe"}
     assert sizes == {1024, 2048}
 
 
@@ -74,82 +144,138 @@ def test_a_hand_edited_number_or_chart_fails_the_check():
     def planted(path):
         text = path.read_text(encoding="utf-8")
         if path == PAGE:
-            body = report.page_sections.read(text, "bench-g0")
-            return report.page_sections.replace(text, "bench-g0", body.replace("|", "| 9", 1))
-        return text.replace("<svg", "<svg data-typed", 1) if path.name == "workloads.svg" else text
+            body = report.page_sections.read(text, "bench-answer")
+            return report.page_sections.replace(text, "bench-answer", body.replace("[", "[0.9", 1))
+        return text.replace("<svg", "<svg data-typed", 1) if path.name == "headline.svg" else text
 
     assert generate.stale(["bench"], read=planted) == [
         "docs/performance.md is out of date (bench): run python scripts/generate.py bench",
-        "docs/assets/performance/workloads.svg is out of date (bench): run python scripts/generate.py bench",
+        "docs/assets/performance/headline.svg is out of date (bench): run python scripts/generate.py bench",
     ]
 
 
 def test_the_page_shows_every_chart():
     text = PAGE.read_text(encoding="utf-8")
-    for svg in ASSETS.glob("*.svg"):
-        assert f"](assets/performance/{svg.name})" in text
+    assert sorted(p.name for p in ASSETS.glob("*.svg")) == CHARTS
+    for name in CHARTS:
+        assert f"](assets/performance/{name})" in text
 
 
-def test_a_failing_worker_fails_the_run_naming_its_configuration():
-    bad = run.config("numpy", "M1", "eager", 1)  # NumPy has only the GEMM workload
+def test_the_page_opens_with_the_answer():
+    text = PAGE.read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[0] == "## The answer first"
+    assert text.index("headline.svg") < text.index("### What to conclude") < text.index("## Methodology")
+
+
+def test_verdict_counts_follow_the_intervals(committed):
+    planted = copy.deepcopy(committed)
+    train = [c for c in planted["comparisons"] if c["name"] == "best" and c["task"] == "train"]
+    for c in train:
+        c["ratio"], c["lo"], c["hi"] = 1.0, 0.97, 1.03
+    assert report.speed_counts(planted)["train"]["tie"] == len(train)
+    for c in train:
+        c["ratio"], c["lo"], c["hi"] = 1.25, 1.2, 1.3
+    assert report.speed_counts(planted)["train"]["tf"] == len(train)
+    train[0]["lo"] = 0.99  # straddles 1 and reaches past the margin
+    assert report.speed_counts(planted)["train"]["undecided"] == 1
+
+
+# Failures are loud and name the worker.
+
+
+def _bad_worker():
+    return run.worker("numpy", "eager", 1, [run.row("probe", "matmul", 8), run.row("mlp_small", "train", 4)])
+
+
+def test_a_failing_worker_fails_the_run_naming_it():
     with pytest.raises(run.BenchError) as info:
-        run.run(quick=True, device="cpu", threads=1, jobs=1, plan_=[bad])
+        run.run(quick=True, device="cpu", threads=1, workers=[_bad_worker()], log=lambda _: None)
     message = str(info.value)
-    assert "numpy:M1:eager" in message
-    assert "numpy runs only G0 eager, not M1 eager" in message
+    assert "worker numpy:eager" in message
+    assert "numpy runs only matmul eager, not train eager" in message
 
 
 def test_the_driver_exits_non_zero_with_the_message(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(run, "plan", lambda threads: [run.config("numpy", "C1", "eager", threads)])
+    monkeypatch.setattr(run, "plan", lambda threads, quick, bf16: [_bad_worker()])
     assert run.main(["--quick", "--out", str(tmp_path / "x.json"), "--no-report"]) == 2
-    assert "bench failed: worker for numpy:C1:eager failed" in capsys.readouterr().err
+    assert "bench failed: worker numpy:eager failed" in capsys.readouterr().err
     assert not (tmp_path / "x.json").exists()
 
 
 def test_validate_names_what_is_missing_or_wrong(committed):
     dropped = copy.deepcopy(committed)
-    dropped["rows"] = [r for r in dropped["rows"] if (r["framework"], r["group"], r["mode"]) != ("tf", "T1", "xla")]
-    with pytest.raises(ValueError, match="no rows for: tf T1 xla"):
+    dropped["rows"] = [r for r in dropped["rows"] if (r["framework"], r["mode"]) != ("tf", "xla")]
+    with pytest.raises(ValueError, match="no rows for: tf xla"):
         schema.validate(dropped)
-    skewed = copy.deepcopy(committed)
-    skewed["rows"][0]["iqr"] = skewed["rows"][0]["max"] - skewed["rows"][0]["min"] + 1
-    with pytest.raises(ValueError, match="IQR"):
-        schema.validate(skewed)
+    outside = copy.deepcopy(committed)
+    outside["comparisons"][0]["ratio"] = outside["comparisons"][0]["hi"] * 1.1
+    with pytest.raises(ValueError, match="outside its interval"):
+        schema.validate(outside)
+    typed = copy.deepcopy(committed)
+    c = typed["comparisons"][0]
+    c["verdict"] = "tie" if c["verdict"] != "tie" else "undecided"
+    with pytest.raises(ValueError, match="does not follow from its interval"):
+        schema.validate(typed)
     negative = copy.deepcopy(committed)
-    negative["rows"][0]["median"] = -1.0
+    negative["rows"][0]["geomean_s"] = -1.0
     with pytest.raises(ValueError, match="positive"):
         schema.validate(negative)
 
 
-def _results(g0: float, m1: float, c1: float) -> dict:
-    rows = [{"id": f"x/{g}", "group": g, "median": m} for g, m in (("G0", g0), ("M1", m1), ("C1", c1))]
-    return {"rows": rows}
+# Repeatability: ratios, not absolute times.
+
+
+def _results(best: float, aa: tuple[float, float] = (0.98, 1.02)) -> dict:
+    def comp(cid, kind, ratio, lo, hi):
+        return {"id": cid, "kind": kind, "ratio": ratio, "lo": lo, "hi": hi}
+
+    return {
+        "comparisons": [
+            comp("w/best", "headline", best, best * 0.98, best * 1.02),
+            comp("w/aa_torch", "aa", 1.0, *aa),
+        ]
+    }
 
 
 @pytest.mark.parametrize(
     ("b", "code"),
     [
-        (_results(1.04, 0.96, 1.0), 0),  # within 5% on G0 and M1
-        (_results(1.0, 1.0, 1.5), 0),  # C1 is reported, not gated
-        (_results(1.06, 1.0, 1.0), 1),
-        (_results(1.0, 0.94, 1.0), 1),
+        (_results(1.04), 0),
+        (_results(0.96), 0),
+        (_results(1.06), 1),
+        (_results(1.0, aa=(1.01, 1.05)), 1),  # an A/A interval without 1.0
     ],
 )
-def test_compare_gates_g0_and_m1_at_five_percent(tmp_path, b, code, capsys):
+def test_compare_gates_headline_ratios_at_five_percent_and_aa_at_one(tmp_path, b, code, capsys):
     pa, pb = tmp_path / "a.json", tmp_path / "b.json"
-    pa.write_text(json.dumps(_results(1.0, 1.0, 1.0)))
+    pa.write_text(json.dumps(_results(1.0)))
     pb.write_text(json.dumps(b))
     assert compare.main([str(pa), str(pb)]) == code
     if code:
-        assert "beyond 5%" in capsys.readouterr().err
+        assert "problems" in capsys.readouterr().err
 
 
-def test_compare_fails_when_a_gated_row_is_missing(tmp_path):
-    a = _results(1.0, 1.0, 1.0)
-    b = {"rows": [r for r in a["rows"] if r["group"] != "M1"]}
-    (tmp_path / "a.json").write_text(json.dumps(a))
-    (tmp_path / "b.json").write_text(json.dumps(b))
-    assert compare.main([str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 1
+def test_repeat_region_compares_every_headline_ratio(committed):
+    earlier = copy.deepcopy(committed)
+    c = next(c for c in earlier["comparisons"] if c["kind"] == "headline")
+    c["ratio"] *= 1.10  # this run's ratio is then 9.1% below the earlier one
+    body = report.repeat_region(committed, earlier)
+    for h in (h for h in committed["comparisons"] if h["kind"] == "headline"):
+        assert f"| `{h['id']}` |" in body
+    assert "-9.1%" in body
+    held = sum(h["kind"] == "headline" for h in committed["comparisons"])
+    assert f"| headline ratios in both runs | {held} |" in body
+
+
+def test_repeat_region_refuses_runs_that_cannot_be_compared(committed):
+    older = copy.deepcopy(committed)
+    older["harness_version"] = "0"
+    assert "cannot be compared with this one: their harness version differs" in report.repeat_region(committed, older)
+    assert report.repeat_region(committed, None).startswith("No earlier run is committed")
+
+
+# The peaks.
 
 
 @pytest.mark.parametrize(
@@ -167,30 +293,14 @@ def test_computed_peak_formula(tmp_path, flags, per_cycle, bf16):
     assert cpu["computed_peak_gflops"] == pytest.approx(2 * 2.0 * per_cycle)
     assert cpu["clock_source"] == "/proc/cpuinfo cpu MHz"
     assert cpu["bf16_hardware"] is bf16
+    assert cpu["cpu_flags"] == sorted(flags.split())
 
 
-def test_repeat_region_lists_every_g0_row_and_each_row_beyond_tolerance(committed):
-    earlier = copy.deepcopy(committed)
-    m1 = next(r for r in earlier["rows"] if r["group"] == "M1")
-    c1 = next(r for r in earlier["rows"] if r["group"] == "C1")
-    m1["median"] *= 1.10  # this run is then 9% faster than the earlier one on that row
-    c1["median"] *= 2.0  # C1 is not held to the tolerance
-    body = report.repeat_region(committed, earlier)
-    g0 = [r for r in committed["rows"] if r["group"] == "G0"]
-    for row in g0:
-        assert f"`{row['id'].removesuffix('/default')}`" in body
-    assert f"`{m1['id'].removesuffix('/default')}`" in body
-    assert f"`{c1['id'].removesuffix('/default')}`" not in body
-    assert "-9.1%" in body
-    gated = sum(r["group"] in ("G0", "M1") for r in committed["rows"])
-    assert f"| G0 and M1 rows in both runs | {gated} |" in body
-
-
-def test_repeat_region_refuses_runs_that_cannot_be_compared(committed):
-    older = copy.deepcopy(committed)
-    older["harness_version"] = "0"
-    assert "cannot be compared with this one: their harness version differs" in report.repeat_region(committed, older)
-    assert report.repeat_region(committed, None).startswith("No earlier run is committed")
+def test_the_fma_microkernel_compiles_and_reports_its_unit(tmp_path):
+    peak = fma_peak.measure(1, seconds=0.01, repeats=1, workdir=tmp_path)
+    assert peak["isa"] in ("avx512f", "avx2+fma", "scalar")
+    assert peak["lanes"] == {"avx512f": 16, "avx2+fma": 8, "scalar": 1}[peak["isa"]]
+    assert peak["one_thread_gflops"] > 0
 
 
 def test_noise_probe_reports_each_window_and_the_spread():

@@ -72,4 +72,5 @@ def describe(cpuinfo: str | None = None, cpus: int | None = None, sysfs: Path = 
         "clock_source": clock_source,
         "computed_peak_gflops": peak,
         "bf16_hardware": bool(flags & {"avx512_bf16", "amx_bf16"}),
+        "cpu_flags": sorted(flags),
     }

@@ -3,9 +3,9 @@
 Usage: python scripts/generate.py bench [--check]    (the committed results, like every generator)
        python scripts/bench/report.py --data FILE --page FILE --assets DIR   (another results file)
 
-Renders the page's `<!-- generated:bench-* -->` regions and the SVG charts. The repeatability region
-compares the results with the run before them (docs/data/bench-previous.json, which `make bench`
-keeps), row by row.
+Renders the page's `<!-- generated:bench-* -->` regions and the SVG charts. Every ratio, interval
+and verdict is read from the results' comparisons (scripts/bench/pairs.py made them); the
+repeatability region compares those ratios with the run before (docs/data/bench-previous.json).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import statistics
+import math
 import sys
 from pathlib import Path
 
@@ -22,6 +22,7 @@ if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
 import page_sections
+from bench import pairs
 
 ROOT = SCRIPTS.parent
 DATA = ROOT / "docs" / "data" / "bench.json"
@@ -29,22 +30,43 @@ PREVIOUS = ROOT / "docs" / "data" / "bench-previous.json"
 PAGE = ROOT / "docs" / "performance.md"
 ASSETS = ROOT / "docs" / "assets" / "performance"
 
-TORCH_MODES = ("eager", "compile")
-TF_MODES = ("eager", "function", "xla")
-MODE_COLUMNS = [("torch", m) for m in TORCH_MODES] + [("tf", m) for m in TF_MODES]
+REPEAT_TOLERANCE = 0.05  # two runs' headline ratios must agree this well
+MODE_COLUMNS = [("torch", "eager"), ("torch", "compile"), ("tf", "eager"), ("tf", "function"), ("tf", "xla")]
 MODE_LABEL = {
-    ("torch", "eager"): "PyTorch eager",
-    ("torch", "compile"): "torch.compile",
-    ("tf", "eager"): "TF eager",
-    ("tf", "function"): "tf.function",
-    ("tf", "xla"): "tf.function XLA",
-    ("numpy", "eager"): "NumPy",
-    ("tf", "fit_jit_auto"): "Keras fit, jit_compile auto",
-    ("tf", "fit_jit_false"): "Keras fit, jit_compile False",
-    ("tf", "loop"): "hand-written loop, tf.function step",
+    "torch:eager": "PyTorch eager",
+    "torch:compile": "torch.compile",
+    "tf:eager": "TF eager",
+    "tf:function": "tf.function",
+    "tf:xla": "tf.function XLA",
+    "numpy:eager": "NumPy",
 }
 FRAMEWORK = {"numpy": "NumPy", "torch": "PyTorch", "tf": "TensorFlow"}
 GROUP_TITLES = {"M1": "M1 MLPs", "C1": "C1 CNN", "T1": "T1 transformer encoder", "L1": "L1 linear regression"}
+GROUP_OF = {"mlp_small": "M1", "mlp_wide": "M1", "cnn": "C1", "transformer": "T1", "linreg": "L1"}
+# What A and B of each comparison are, for its verdict's wording (the ratio is t_A / t_B).
+SIDES = {
+    "best": ("PyTorch faster", "TensorFlow faster"),
+    "torch_compiled_vs_eager": ("compiled faster", "eager faster"),
+    "tf_compiled_vs_eager": ("compiled faster", "eager faster"),
+    "torch_vs_tf_default": ("PyTorch faster", "TensorFlow faster"),
+    "torch_vs_tf_bf16": ("PyTorch faster", "TensorFlow faster"),
+    "torch_vs_numpy": ("PyTorch faster", "NumPy faster"),
+    "tf_vs_numpy": ("TensorFlow faster", "NumPy faster"),
+    "torch_bf16_vs_fp32": ("bf16 faster", "fp32 faster"),
+    "aa_torch": ("second process faster", "first process faster"),
+    "aa_tf": ("second process faster", "first process faster"),
+}
+TIPS = {
+    "torch_threads": "PyTorch: {threads} threads instead of 1",
+    "tf_threads": "TensorFlow: {threads} threads instead of 1",
+    "torch_compiled_vs_eager": "PyTorch: torch.compile",
+    "tf_xla": "TensorFlow: XLA instead of plain tf.function",
+    "torch_inference_mode": "PyTorch: inference_mode instead of no_grad",
+    "torch_bf16_autocast": "PyTorch: bf16 autocast",
+    "keras_jit_auto": "Keras fit: jit_compile auto instead of False",
+    "keras_loop": "Keras: a loop over a tf.function step instead of fit",
+    "tf_onednn": "TensorFlow: oneDNN on (the default) instead of off",
+}
 
 
 def ms(seconds: float) -> str:
@@ -56,246 +78,357 @@ def pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.0f}%"
 
 
-def default_rows(results: dict) -> list[dict]:
-    """Rows of the main configurations: no cookbook change, the run's thread count and environment."""
-    return [r for r in results["rows"] if r["variant"] == "default" and r["config"].count(":") == 2]
+def interval(c: dict) -> str:
+    return f"{c['ratio']:.3f} [{c['lo']:.3f}, {c['hi']:.3f}]"
 
 
-def row_key(r: dict) -> tuple:
-    return (r["model"], r["task"], r["batch"])
+def verdict_of(c: dict) -> str:
+    """The verdict read from the interval now (never the stored word: an edited interval must
+    change it), in the comparison's own terms."""
+    v = pairs.verdict(c["lo"], c["hi"])
+    a, b = SIDES.get(c["name"], ("A faster", "B faster"))
+    return {"A faster": a, "B faster": b}.get(v, v)
+
+
+def by_name(res: dict, name: str) -> list[dict]:
+    return [c for c in res["comparisons"] if c["name"] == name]
+
+
+def workload_order(c: dict) -> tuple:
+    models = ["mlp_small", "mlp_wide", "cnn", "transformer", "linreg"]
+    return (models.index(c["model"]) if c["model"] in models else 9, c["task"] != "train", c["batch"])
+
+
+def headline(res: dict) -> list[dict]:
+    return sorted(by_name(res, "best"), key=workload_order)
+
+
+def label(c: dict) -> str:
+    return f"{c['model']} {c['task']} b{c['batch']}"
+
+
+def mode_of(row_id: str) -> str:
+    return MODE_LABEL.get(row_id.split("/", 1)[0], row_id.split("/", 1)[0])
+
+
+def rows_by_id(res: dict) -> dict[str, dict]:
+    return {r["id"]: r for r in res["rows"]}
+
+
+# Verdict counts, shared with scripts/claims.py (P1 to P3 and the decision guide).
+
+
+def workload_ratios(res: dict) -> dict[tuple, float]:
+    """Best PyTorch time / best TensorFlow time per workload (model, step, batch)."""
+    return {(c["model"], c["task"], c["batch"]): c["ratio"] for c in headline(res)}
+
+
+def speed_counts(res: dict, previous: dict | None = None) -> dict:
+    """Per step (train, infer): how many workloads each verdict has, read from the intervals."""
+    counts: dict = {"margin": pairs.TIE_MARGIN, "ratios": workload_ratios(res)}
+    for step in ("train", "infer"):
+        found = [verdict_of(c) for c in headline(res) if c["task"] == step]
+        counts[step] = {
+            "torch": found.count("PyTorch faster"),
+            "tf": found.count("TensorFlow faster"),
+            "tie": found.count("tie"),
+            "undecided": found.count("undecided"),
+            "n": len(found),
+        }
+    return counts
+
+
+# The regions.
+
+
+def answer_region(res: dict) -> str:
+    out = [
+        "| workload | best PyTorch mode | best TensorFlow mode | best PyTorch / best TF, 95% interval | verdict |",
+        "|---|---|---|---:|---|",
+    ]
+    for c in headline(res):
+        out.append(f"| {label(c)} | {mode_of(c['a'])} | {mode_of(c['b'])} | {interval(c)} | {verdict_of(c)} |")
+    return "\n".join(out)
+
+
+def lead(s: dict) -> str:
+    """The one-line reading of the verdict counts."""
+    torch = s["train"]["torch"] + s["infer"]["torch"]
+    tf = s["train"]["tf"] + s["infer"]["tf"]
+    if torch and not tf:
+        return "On this CPU no workload is faster in TensorFlow: choose on other grounds than speed, or measure yours."
+    if tf and not torch:
+        return "On this CPU no workload is faster in PyTorch: choose on other grounds than speed, or measure yours."
+    if not torch and not tf:
+        return "On this CPU neither framework is faster on any workload measured."
+    return "Which framework is faster depends on the workload: measure your own model."
+
+
+def conclusion_region(res: dict) -> str:
+    s = speed_counts(res)
+
+    def line(step: str, what: str) -> str:
+        c = s[step]
+        return (
+            f"- {what}: PyTorch's fastest mode is faster on {c['torch']} of {c['n']} workloads, TensorFlow's on "
+            f"{c['tf']}; {c['tie']} are ties and {c['undecided']} undecided."
+        )
+
+    ratios = s["ratios"].values()
+    aa = by_name(res, "aa_torch") + by_name(res, "aa_tf")
+    held = sum(c["lo"] <= 1 <= c["hi"] for c in aa)
+    return "\n".join(
+        [
+            line("train", "Training steps"),
+            line("infer", "Inference calls"),
+            f"- Best PyTorch time / best TensorFlow time ranges from {min(ratios):.2f} to {max(ratios):.2f}. " + lead(s)
+            if ratios
+            else "- No workload was compared.",
+            f"- The controls hold: {held} of {len(aa)} A/A intervals (one configuration in two processes) contain 1.0."
+            if aa
+            else "- No A/A rows ran.",
+        ]
+    )
 
 
 def machine_region(res: dict) -> str:
     m, v, s = res["machine"], res["versions"], res["settings"]
     present = ", ".join(f for f, on in m["flags"].items() if on) or "none"
     absent = ", ".join(f for f, on in m["flags"].items() if not on) or "none"
+    fma = m["fma_peak"]
     peak = m["computed_peak_gflops"]
+    env = ", ".join(f"`{k}={val}`" for k, val in s["wait_env"].items())
     lines = [
         "| | |",
         "|---|---|",
         f"| CPU | {m['cpu_model']}, {m['logical_cpus']} logical CPUs used |",
         f"| flags present | {present} |",
         f"| flags absent | {absent} |",
-        f"| clock | {m['clock_mhz']:.0f} MHz, from {m['clock_source']} |" if m["clock_mhz"] else "| clock | unknown |",
-        f"| FLOPs per cycle per core (fp32) | {m['fma_units_assumed']} FMA units x "
-        f"{m['fp32_lanes']} lanes ({m['vector_unit']})"
-        f" x 2 = {m['flops_per_cycle']} |",
-        f"| computed peak | {peak:.1f} GFLOP/s |" if peak else "| computed peak | unknown |",
-        f"| measured peak (best fp32 GEMM) | {m['measured_peak_gflops']:.1f} GFLOP/s |",
+        f"| FMA peak, measured | {fma['all_threads_gflops']:.1f} GFLOP/s on {fma['threads']} threads, "
+        f"{fma['one_thread_gflops']:.1f} on 1 ({fma['isa']}, {fma['lanes']} fp32 lanes, "
+        f"{fma['accumulators']} accumulators; best of {len(fma['runs'])} measurements over the run)"
+        + (
+            f"; {fma['threads']} threads reach no more than 1.3 x one thread: the logical CPUs share one core's "
+            "FMA units (hyper-threads), or another job held a core while it ran |"
+            if fma["threads"] > 1 and fma["all_threads_gflops"] < 1.3 * fma["one_thread_gflops"]
+            else " |"
+        ),
+        f"| computed peak (assumed {m['fma_units_assumed']} FMA units x {m['fp32_lanes']} lanes x 2 at "
+        + (f"{m['clock_mhz']:.0f} MHz" if m["clock_mhz"] else "an unknown clock")
+        + f", {m['clock_source']}) | "
+        + (f"{peak:.1f} GFLOP/s |" if peak else "unknown |"),
         f"| versions | Python {v['python']}, PyTorch {v['torch']}, TensorFlow {v['tensorflow']}, "
         f"Keras {v['keras']}, NumPy {v['numpy']} |",
-        f"| threads | {s['threads']} intra-op, {s['interop_threads']} inter-op, in every worker |",
-        f"| samples per row | {s['rounds']} rounds (processes) x {s['samples']} samples for G0 and M1, "
-        f"x {s.get('samples_other', s['samples'])} for the others; taken in {s.get('passes', 1)} sweeps over "
-        f"the process's rows, ~{s['target_sample_s'] * 1e3:.0f} ms each |",
+        f"| threads | {s['threads']} intra-op, {s['interop_threads']} inter-op, in every worker but the "
+        "1-thread tips |",
+        f"| wait policy, every worker of both frameworks | {env} |",
+        f"| blocks | ~{s['block_s'] * 1e3:.0f} ms each, one at a time, the step count calibrated once per row |",
+        f"| rounds | at least {s['min_rounds_per_process']} per group and process, until the interval's "
+        f"half-width is at most {s['target_half_width']:.0%} or the group's share of the run is spent |",
+        f"| processes | every worker started {s['process_rounds']} times in the run |",
+        f"| bootstrap | {s['bootstrap']['reps']} resamples ({s['bootstrap']['resampled']}), NumPy generator "
+        f"seed {s['bootstrap']['seed']}; tie margin +-{s['tie_margin']:.0%} |",
         f"| device | {res['device']}; TF32 {s['tf32']} |",
         f"| torch.compile backend | {s['torch_compile_backend']} |",
-        f"| run | {res['date']}, harness {res['harness_version']}, {res['total_s'] / 60:.1f} min"
+        f"| run | {res['date']}, harness {res['harness_version']}, {res['total_s'] / 60:.1f} min "
+        f"(start-ups {sum(p['startup_s'] for p in res['phases']):.0f} s, measuring "
+        f"{sum(p['measure_s'] for p in res['phases']):.0f} s)"
         + (", quick mode (not for comparison)" if res["quick"] else "")
         + " |",
     ]
     return "\n".join(lines)
 
 
+def probe_gflops(res: dict) -> list[tuple[float, int, float]]:
+    """(seconds into the run, process round, probe GFLOP/s) for every round of every group."""
+    rows = rows_by_id(res)
+    out = []
+    for g in res["groups"]:
+        flops = rows[g["probe"]]["flops"]
+        for p, proc in enumerate(g["processes"]):
+            out += [(rnd["t"], p, flops / rnd[g["probe"]] / 1e9) for rnd in proc]
+    return sorted(out)
+
+
+def controls_region(res: dict) -> str:
+    out = [
+        "| A/A control | rows | ratio, 95% interval | contains 1.0 | rounds (processes) |",
+        "|---|---|---:|---|---:|",
+    ]
+    for c in by_name(res, "aa_torch") + by_name(res, "aa_tf"):
+        fw = "PyTorch" if c["name"] == "aa_torch" else "TensorFlow"
+        out.append(
+            f"| {fw} against {fw}, {mode_of(c['b'])} | {label(c)} | {interval(c)} | "
+            f"{'yes' if c['lo'] <= 1 <= c['hi'] else '**no**'} | {c['rounds']} ({c['processes']}) |"
+        )
+    probe = probe_gflops(res)
+    if probe:
+        rates = sorted(x[2] for x in probe)
+        n = next(r["batch"] for r in res["rows"] if r["model"] == "probe")
+        out += [
+            "",
+            f"The probe, a NumPy fp32 GEMM with n = {n} timed in every round: median {rates[len(rates) // 2]:.1f} "
+            f"GFLOP/s, its slowest round {rates[0]:.1f} and fastest {rates[-1]:.1f} "
+            f"({rates[-1] / rates[0] - 1:.0%} apart) over {len(rates)} rounds.",
+        ]
+    short = [c for c in res["comparisons"] if not c["converged"]]
+    out += [
+        "",
+        f"{len(res['comparisons']) - len(short)} of {len(res['comparisons'])} ratios reached a half-width of "
+        f"{res['settings']['target_half_width']:.0%} or less."
+        + (
+            " These did not, and their intervals are wider: "
+            + ", ".join(f"`{c['id']}` ({c['half_width']:.1%})" for c in short)
+            + "."
+            if short
+            else ""
+        ),
+    ]
+    return "\n".join(out)
+
+
 def g0_region(res: dict) -> str:
     m = res["machine"]
-    rows = sorted(
-        (r for r in res["rows"] if r["group"] == "G0"),
+    rows = rows_by_id(res)
+    fma = m["fma_peak"]["all_threads_gflops"]
+    gemm = sorted(
+        (r for r in res["rows"] if r["task"] == "matmul" and r["model"] != "probe"),
         key=lambda r: (r["batch"], r["variant"], ["numpy", "torch", "tf"].index(r["framework"])),
     )
+    groups = {g["name"]: g for g in res["groups"]}
     out = [
-        "| n | dtype | library | GFLOP/s (median) | IQR, GFLOP/s | of measured peak | of computed peak |",
+        "| n | dtype | library | GFLOP/s | of the measured FMA peak | of the computed peak | x the probe's GFLOP/s |",
         "|---:|---|---|---:|---:|---:|---:|",
     ]
-    for r in rows:
-        flops = r["flops"] / 1e9
-        iqr = flops / r["q1"] - flops / r["q3"]
+    for r in gemm:
+        g = groups[f"{r['model']}/matmul/b{r['batch']}"]
+        probe_flops = rows[g["probe"]]["flops"]
+        logs = [math.log((r["flops"] / rnd[r["id"]]) / (probe_flops / rnd[g["probe"]])) for p in g["processes"]
+                for rnd in p]  # fmt: skip
+        rel = math.exp(sum(logs) / len(logs))
         computed = r["gflops"] / m["computed_peak_gflops"] if m["computed_peak_gflops"] else None
         dtype = "bf16" if r["variant"] == "bf16" else "fp32"
+        # bf16 runs on avx512_bf16 or AMX units, which an fp32 FMA peak does not bound
+        of_fma, of_computed = ("n/a", "n/a") if dtype == "bf16" else (pct(r["gflops"] / fma), pct(computed))
         out.append(
-            f"| {r['batch']} | {dtype} | {FRAMEWORK[r['framework']]} | {r['gflops']:.1f} | {iqr:.1f} | "
-            f"{pct(r['gflops'] / m['measured_peak_gflops'])} | {pct(computed)} |"
+            f"| {r['batch']} | {dtype} | {FRAMEWORK[r['framework']]} | {r['gflops']:.1f} | {of_fma} | "
+            f"{of_computed} | {rel:.2f} |"
         )
-    if not m["bf16_hardware"]:
-        out.append("")
-        out.append("No bf16 GEMM rows: this CPU has neither `avx512_bf16` nor `amx_bf16`.")
+    out += ["", "| ratio of times | n | ratio, 95% interval | verdict |", "|---|---:|---:|---|"]
+    names = {
+        "torch_vs_tf_default": "PyTorch / TensorFlow, fp32",
+        "torch_vs_tf_bf16": "PyTorch / TensorFlow, bf16",
+        "torch_vs_numpy": "PyTorch / NumPy, fp32",
+        "tf_vs_numpy": "TensorFlow / NumPy, fp32",
+        "torch_bf16_vs_fp32": "PyTorch bf16 / PyTorch fp32",
+    }
+    for c in sorted((c for c in res["comparisons"] if c["kind"] == "gemm"), key=lambda c: (c["batch"], c["name"])):
+        out.append(f"| {names[c['name']]} | {c['batch']} | {interval(c)} | {verdict_of(c)} |")
+    if not res["settings"]["bf16_gemm"]:
+        out += ["", "No bf16 GEMM rows: this CPU has neither `avx512_bf16` nor `amx_bf16`."]
+    else:
+        out += ["", "The bf16 rows run on `avx512_bf16` or AMX units, which the fp32 FMA kernel does not "
+                "measure: they are not given as a fraction of an fp32 peak."]  # fmt: skip
     return "\n".join(out)
 
 
 def group_region(res: dict, group: str) -> str:
-    rows = [r for r in default_rows(res) if r["group"] == group]
-    cells = {(row_key(r), r["framework"], r["mode"]): r for r in rows}
-    keys = sorted({row_key(r) for r in rows}, key=lambda k: (k[0], k[1] != "train", k[2]))
-    head = " | ".join(MODE_LABEL[c] for c in MODE_COLUMNS)
+    cells = {}
+    for r in res["rows"]:
+        if r["variant"] == "default" and r["worker"].count(":") == 1:
+            cells[(r["model"], r["task"], r["batch"], r["framework"], r["mode"])] = r
+    comps = {(c["model"], c["task"], c["batch"], c["name"]): c for c in res["comparisons"]}
+    keys = [c for c in headline(res) if GROUP_OF.get(c["model"]) == group]
+    head = " | ".join(MODE_LABEL[f"{fw}:{m}"] for fw, m in MODE_COLUMNS)
     out = [
-        f"| model | step | batch | {head} | best PyTorch / best TF |",
-        "|---|---|---:|" + "---:|" * len(MODE_COLUMNS) + "---:|",
+        f"| model | step | batch | {head} | best PyTorch / best TF | torch.compile / eager | TF compiled / eager |",
+        "|---|---|---:|" + "---:|" * (len(MODE_COLUMNS) + 3),
     ]
-    for k in keys:
-        cols = []
-        for fw, mode in MODE_COLUMNS:
-            r = cells.get((k, fw, mode))
-            cols.append("" if r is None else f"{ms(r['median'])} ({ms(r['iqr'])})")
-        ratio = best_ratio(cells, k)
-        out.append(f"| {k[0]} | {k[1]} | {k[2]} | {' | '.join(cols)} | {ratio:.2f} |")
+    for c in keys:
+        k = (c["model"], c["task"], c["batch"])
+        cols = [ms(cells[(*k, fw, m)]["geomean_s"]) if (*k, fw, m) in cells else "" for fw, m in MODE_COLUMNS]
+        ratios = []
+        for name in ("best", "torch_compiled_vs_eager", "tf_compiled_vs_eager"):
+            x = comps.get((*k, name))
+            ratios.append("" if x is None else interval(x))
+        out.append(f"| {k[0]} | {k[1]} | {k[2]} | {' | '.join(cols)} | {' | '.join(ratios)} |")
     return "\n".join(out)
 
 
-def best(cells: dict, key: tuple, framework: str) -> dict:
-    return min((r for (k, fw, _), r in cells.items() if k == key and fw == framework), key=lambda r: r["median"])
-
-
-def best_ratio(cells: dict, key: tuple) -> float:
-    return best(cells, key, "torch")["median"] / best(cells, key, "tf")["median"]
-
-
 def first_call_region(res: dict) -> str:
-    rows = [r for r in default_rows(res) if r["task"] == "train" and r["group"] in GROUP_TITLES]
-    rows.sort(
-        key=lambda r: (
-            list(GROUP_TITLES).index(r["group"]),
-            r["model"],
-            MODE_COLUMNS.index((r["framework"], r["mode"])),
-        )
-    )
+    rows = [r for r in res["rows"] if r["variant"] == "default" and r["worker"].count(":") == 1
+            and r["task"] == "train" and r["model"] in GROUP_OF]  # fmt: skip
+    models = list(GROUP_OF)
+    modes = [f"{fw}:{m}" for fw, m in MODE_COLUMNS]
+    rows.sort(key=lambda r: (models.index(r["model"]), modes.index(r["worker"])))
     out = [
-        "| model | mode | first call, s | steady step, ms | peak RSS growth, MiB |",
-        "|---|---|---:|---:|---:|",
+        "| model | mode | first call, s | later processes' first calls, s | steady step, ms | peak RSS growth, MiB |",
+        "|---|---|---:|---:|---:|---:|",
     ]
     for r in rows:
         rss = "n/a" if r["rss_growth_mib"] is None else f"{r['rss_growth_mib']:.0f}"
+        later = ", ".join(f"{x:.2f}" for x in r["first_call_later_s"]) or "n/a"
         out.append(
-            f"| {r['model']} | {MODE_LABEL[(r['framework'], r['mode'])]} | {r['first_call_s']:.2f} | "
-            f"{ms(r['median'])} | {rss} |"
+            f"| {r['model']} | {MODE_LABEL[r['worker']]} | {r['first_call_s']:.2f} | {later} | "
+            f"{ms(r['geomean_s'])} | {rss} |"
         )
     return "\n".join(out)
 
 
 def api_region(res: dict) -> str:
-    rows = [r for r in res["rows"] if r["group"] == "API"]
-    rows.sort(key=lambda r: ("fit_jit_auto", "fit_jit_false", "loop").index(r["mode"]))
-    batch = rows[0]["batch"] if rows else 0
-    out = [
-        f"| how mlp_small is trained (batch {batch}) | ms per step (median) | IQR, ms | first call, s |",
-        "|---|---:|---:|---:|",
-    ]
-    out += [
-        f"| {MODE_LABEL[('tf', r['mode'])]} | {ms(r['median'])} | {ms(r['iqr'])} | {r['first_call_s']:.2f} |"
-        for r in rows
-    ]
+    keras = [r for r in res["rows"] if r["variant"] in ("fit_jit_auto", "fit_jit_false", "loop")]
+    keras.sort(key=lambda r: ("fit_jit_auto", "fit_jit_false", "loop").index(r["variant"]))
+    names = {
+        "fit_jit_auto": "Keras fit, jit_compile auto",
+        "fit_jit_false": "Keras fit, jit_compile False",
+        "loop": "hand-written loop, tf.function step",
+    }
+    batch = keras[0]["batch"] if keras else 0
+    out = [f"| how mlp_small is trained (batch {batch}) | ms per step | first call, s |", "|---|---:|---:|"]
+    out += [f"| {names[r['variant']]} | {ms(r['geomean_s'])} | {r['first_call_s']:.2f} |" for r in keras]
     return "\n".join(out)
 
 
-def cookbook_pairs(res: dict) -> list[tuple[str, dict, dict]]:
-    """(tip, baseline row, changed row) for every cookbook tip the run measured."""
-    by_id = {r["id"]: r for r in res["rows"]}
-    pairs = []
-
-    def add(tip: str, base: str, changed: str) -> None:
-        if base in by_id and changed in by_id:
-            pairs.append((tip, by_id[base], by_id[changed]))
-
-    t, b_inf = res["settings"]["threads"], 1
-    big = 256 if not res["quick"] else 4
-    for fw, mode in (("torch", "eager"), ("tf", "function")):
-        for task in ("train", "infer"):
-            add(f"{FRAMEWORK[fw]}: {t} threads instead of 1", f"{fw}:M1:{mode}:threads1/mlp_wide/{task}/b{big}/default",
-                f"{fw}:M1:{mode}/mlp_wide/{task}/b{big}/default")  # fmt: skip
-    for task, batch in (("train", big), ("infer", big)):
-        add("PyTorch: bf16 autocast", f"torch:M1:eager/mlp_small/{task}/b{batch}/default",
-            f"torch:M1:eager/mlp_small/{task}/b{batch}/bf16_autocast")  # fmt: skip
-    for model, task, batch in (("mlp_wide", "train", big), ("cnn", "train", 64 if not res["quick"] else 4),
-                               ("transformer", "train", 16 if not res["quick"] else 4)):  # fmt: skip
-        group = {"mlp_wide": "M1", "cnn": "C1", "transformer": "T1"}[model]
-        add("PyTorch: torch.compile", f"torch:{group}:eager/{model}/{task}/b{batch}/default",
-            f"torch:{group}:compile/{model}/{task}/b{batch}/default")  # fmt: skip
-        add("TensorFlow: XLA (jit_compile=True)", f"tf:{group}:function/{model}/{task}/b{batch}/default",
-            f"tf:{group}:xla/{model}/{task}/b{batch}/default")  # fmt: skip
-    for batch in (b_inf, big):
-        add("PyTorch: inference_mode instead of no_grad", f"torch:M1:eager/mlp_small/infer/b{batch}/default",
-            f"torch:M1:eager/mlp_small/infer/b{batch}/inference_mode")  # fmt: skip
-    add("Keras: jit_compile auto instead of False", f"tf:API:fit_jit_false/mlp_small/train/b{big}/default",
-        f"tf:API:fit_jit_auto/mlp_small/train/b{big}/default")  # fmt: skip
-    for task in ("train", "infer"):
-        add("TensorFlow: oneDNN on instead of off", f"tf:M1:function:onednn0/mlp_wide/{task}/b{big}/default",
-            f"tf:M1:function:onednn1/mlp_wide/{task}/b{big}/default")  # fmt: skip
-    return pairs
+def tips(res: dict) -> list[tuple[str, dict]]:
+    out = []
+    for name, text in TIPS.items():
+        for c in sorted(by_name(res, name), key=workload_order):
+            if name == "torch_compiled_vs_eager" and c["task"] != "train":
+                continue
+            out.append((text.format(threads=res["settings"]["threads"]), c))
+    return out
 
 
 def cookbook_region(res: dict) -> str:
-    out = [
-        "| tip | row | before, ms | after, ms | speed-up (before / after) |",
-        "|---|---|---:|---:|---:|",
-    ]
-    for tip, base, changed in cookbook_pairs(res):
-        what = f"{changed['model']} {changed['task']} b{changed['batch']}"
-        out.append(
-            f"| {tip} | {what} | {ms(base['median'])} | {ms(changed['median'])} | "
-            f"{base['median'] / changed['median']:.2f} |"
-        )
+    out = ["| tip | row | speed-up (before / after), 95% interval | verdict |", "|---|---|---:|---|"]
+    for tip, c in tips(res):
+        v = pairs.verdict(c["lo"], c["hi"])
+        word = {"A faster": "helps", "B faster": "hurts"}.get(v, v)
+        out.append(f"| {tip} | {label(c)} | {1 / c['ratio']:.2f} [{1 / c['hi']:.2f}, {1 / c['lo']:.2f}] | {word} |")
     return "\n".join(out)
 
 
-def noise(res: dict, previous: dict | None) -> float:
-    """The run-to-run difference a ratio must beat to count as a win: the median difference
-    between two consecutive runs' G0 and M1 rows, never less than the harness's tolerance."""
-    from bench import compare
-
-    if previous is None or comparable(previous, res):
-        return compare.TOLERANCE
-    group = {r["id"]: r["group"] for r in res["rows"]}
-    sizes = [abs(d[3]) for d in compare.differences(previous, res) if group[d[0]] in compare.GATED_GROUPS]
-    return max(compare.TOLERANCE, statistics.median(sizes)) if sizes else compare.TOLERANCE
-
-
-def workload_ratios(res: dict) -> dict[tuple, float]:
-    """Best PyTorch time / best TensorFlow time per workload row (model, step, batch)."""
-    rows = [r for r in default_rows(res) if r["group"] in GROUP_TITLES]
-    cells = {(row_key(r), r["framework"], r["mode"]): r for r in rows}
-    return {k: best_ratio(cells, k) for k in sorted({row_key(r) for r in rows})}
-
-
-def outcome(ratio: float, tie: float) -> str:
-    """ "torch", "tf" or "tie": a ratio inside the run's own noise is a tie, never a win."""
-    if ratio < 1 / (1 + tie):
-        return "torch"
-    return "tf" if ratio > 1 + tie else "tie"
-
-
-def speed_counts(res: dict, previous: dict | None) -> dict:
-    """Per step (train, infer): how many workloads each framework wins, and the ties."""
-    tie = noise(res, previous)
-    ratios = workload_ratios(res)
-    counts = {}
-    for step in ("train", "infer"):
-        won = [outcome(r, tie) for k, r in ratios.items() if k[1] == step]
-        counts[step] = {who: won.count(who) for who in ("torch", "tf", "tie")} | {"n": len(won)}
-    return {"noise": tie, "ratios": ratios, **counts}
-
-
-def claims_region(res: dict, previous: dict | None) -> str:
-    s = speed_counts(res, previous)
+def claims_region(res: dict) -> str:
+    s = speed_counts(res)
 
     def wins(c):
         return (
-            f"PyTorch's best mode is faster in {c['torch']} of {c['n']}, TensorFlow's in {c['tf']}, tied in {c['tie']}"
+            f"PyTorch's best mode is faster in {c['torch']} of {c['n']}, TensorFlow's in {c['tf']}, tied in "
+            f"{c['tie']}, undecided in {c['undecided']}"
         )
 
-    ratios = s["ratios"].values()
     return "\n".join(
         [
             f"- Training steps: {wins(s['train'])}.",
             f"- Inference calls: {wins(s['infer'])}.",
-            f"- Best PyTorch time / best TensorFlow time ranges from {min(ratios):.2f} to {max(ratios):.2f} "
-            f"across the {len(ratios)} workload rows. A ratio within {s['noise']:.1%} of 1 (the median "
-            "difference between the two committed runs, or the harness's tolerance if that is larger) "
-            "counts as a tie.",
+            f"- A workload is a tie only when the whole 95% interval of best PyTorch / best TensorFlow lies within "
+            f"+-{s['margin']:.0%} of 1, and undecided when it straddles 1 but reaches past that margin.",
         ]
     )
 
 
 def comparable(a: dict, b: dict) -> str | None:
-    """Why two results files cannot be compared row by row, or None when they can."""
+    """Why two results files cannot be compared, or None when they can."""
     for what, get in (
         ("harness version", lambda r: r["harness_version"]),
         ("CPU model", lambda r: r["machine"]["cpu_model"]),
@@ -310,52 +443,89 @@ def comparable(a: dict, b: dict) -> str | None:
     return None
 
 
-def repeat_region(res: dict, previous: dict | None) -> str:
-    from bench import compare
+def held_ratios(res: dict) -> dict[str, dict]:
+    """The ratios held to the repeatability bar: every headline ratio."""
+    return {c["id"]: c for c in res["comparisons"] if c["kind"] == "headline"}
 
-    tolerance = compare.TOLERANCE
+
+def repeat_region(res: dict, previous: dict | None) -> str:
     if previous is None:
         return "No earlier run is committed to compare with: run `make bench` twice."
     why = comparable(previous, res)
     if why:
         return f"The committed earlier run ({previous['date']}) cannot be compared with this one: {why}."
-    group = {r["id"]: r["group"] for r in res["rows"]}
-    gated = [d for d in compare.differences(previous, res) if group[d[0]] in compare.GATED_GROUPS]
-    beyond = [d for d in gated if abs(d[3]) > tolerance]
-    sizes = sorted(abs(d[3]) for d in gated)
+    now, before = held_ratios(res), held_ratios(previous)
+    both = [k for k in now if k in before]
+    diffs = {k: now[k]["ratio"] / before[k]["ratio"] - 1 for k in both}
+    beyond = [k for k in both if abs(diffs[k]) > REPEAT_TOLERANCE]
+    sizes = sorted(abs(d) for d in diffs.values())
+    aa_now = by_name(res, "aa_torch") + by_name(res, "aa_tf")
+    aa_before = by_name(previous, "aa_torch") + by_name(previous, "aa_tf")
+    aa_held = sum(c["lo"] <= 1 <= c["hi"] for c in aa_now + aa_before)
     lines = [
         f"Earlier run: {previous['date']}; this run: {res['date']}; the same harness, machine and versions.",
         "",
         "| | |",
         "|---|---|",
-        f"| G0 and M1 rows in both runs | {len(gated)} |",
-        f"| within {tolerance:.0%} of each other | {len(gated) - len(beyond)} |",
-        f"| median difference | {statistics.median(sizes):.1%} |" if sizes else "| median difference | n/a |",
+        f"| headline ratios in both runs | {len(both)} |",
+        f"| within {REPEAT_TOLERANCE:.0%} of each other | {len(both) - len(beyond)} |",
+        f"| median difference | {sizes[len(sizes) // 2]:.1%} |" if sizes else "| median difference | n/a |",
         f"| largest difference | {sizes[-1]:.1%} |" if sizes else "| largest difference | n/a |",
+        f"| A/A intervals containing 1.0, both runs | {aa_held} of {len(aa_now + aa_before)} |",
+        f"| only in one run | {len(set(now) ^ set(before))} |",
         "",
-        "| row | earlier, ms | this run, ms | difference |",
+        "| ratio | earlier run, 95% interval | this run, 95% interval | difference |",
         "|---|---:|---:|---:|",
     ]
-    g0 = [d for d in gated if group[d[0]] == "G0"]
-    shown = g0 + [d for d in sorted(beyond, key=lambda d: -abs(d[3])) if d not in g0]
-    for rid, a, b, diff in shown:
-        lines.append(f"| `{rid.removesuffix('/default')}` | {ms(a)} | {ms(b)} | {diff:+.1%} |")
-    if beyond:
-        lines += ["", f"The table shows every G0 row, then every row beyond {tolerance:.0%}, largest first."]
-    else:
-        lines += ["", f"The table shows every G0 row; no M1 row differs by more than {tolerance:.0%}."]
+    for k in sorted(both, key=lambda k: (workload_order(now[k]), now[k]["name"])):
+        lines.append(f"| `{k}` | {interval(before[k])} | {interval(now[k])} | {diffs[k]:+.1%} |")
+    for c in aa_now:
+        old = next((x for x in aa_before if x["id"] == c["id"]), None)
+        lines.append(f"| `{c['id']}` (A/A) | {interval(old) if old else 'n/a'} | {interval(c)} | |")
+    return "\n".join(lines)
+
+
+def closing_region(res: dict, previous: dict | None) -> str:
+    """Both runs in a few lines: their held ratios' agreement, their A/A controls, the CPU's flags."""
+    lines = []
+    runs = [("this run", res)] + ([("the earlier run", previous)] if previous else [])
+    for name, r in runs:
+        aa = by_name(r, "aa_torch") + by_name(r, "aa_tf")
+        lines.append(
+            f"- {name.capitalize()} ({r['date']}, {r['total_s'] / 60:.1f} min): "
+            + "; ".join(f"{label(c)} {interval(c)}" for c in headline(r))
+            + ". A/A: "
+            + "; ".join(f"{c['name']} {interval(c)}" for c in aa)
+            + "."
+        )
+    if previous and not comparable(previous, res):
+        now, before = held_ratios(res), held_ratios(previous)
+        both = [k for k in now if k in before]
+        diffs = [abs(now[k]["ratio"] / before[k]["ratio"] - 1) for k in both]
+        worst = max(diffs, default=0.0)
+        lines.append(
+            f"- Of the {len(both)} headline ratios (best PyTorch / best TensorFlow, and each framework's compiled "
+            f"/ eager) in both runs, {sum(d <= REPEAT_TOLERANCE for d in diffs)} "
+            f"agree within {REPEAT_TOLERANCE:.0%}; the largest difference is {worst:.1%}."
+        )
+    flags = res["machine"].get("cpu_flags", [])
+    lines.append(f"- CPU flags (`/proc/cpuinfo`, {res['machine']['cpu_model']}): " + (" ".join(flags) or "none") + ".")
     return "\n".join(lines)
 
 
 def regions(res: dict, previous: dict | None = None) -> dict[str, str]:
     out = {
+        "bench-answer": answer_region(res),
+        "bench-conclusion": conclusion_region(res),
         "bench-repeat": repeat_region(res, previous),
         "bench-machine": machine_region(res),
+        "bench-controls": controls_region(res),
         "bench-g0": g0_region(res),
         "bench-first-call": first_call_region(res),
         "bench-api": api_region(res),
         "bench-cookbook": cookbook_region(res),
-        "bench-claims": claims_region(res, previous),
+        "bench-claims": claims_region(res),
+        "bench-closing": closing_region(res, previous),
     }
     for group in GROUP_TITLES:
         out[f"bench-{group.lower()}"] = group_region(res, group)
@@ -368,6 +538,33 @@ def _svg(fig) -> str:
     return buf.getvalue()
 
 
+def _ratio_chart(plt, items: list[tuple[str, float, float, float, str]], xlabel: str, title: str, width=6.4):
+    """Points with 95% intervals on a log axis, the +-5% tie band shaded."""
+    fig, ax = plt.subplots(figsize=(width, 0.32 * len(items) + 1.3))
+    colors = {"PyTorch faster": "tab:red", "TensorFlow faster": "tab:orange", "tie": "tab:grey",
+              "undecided": "tab:purple", "helps": "tab:green", "hurts": "tab:red"}  # fmt: skip
+    ax.axvspan(1 - pairs.TIE_MARGIN, 1 + pairs.TIE_MARGIN, color="0.9", label="+-5%: a tie")
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    for i, (_, ratio, lo, hi, verdict) in enumerate(items):
+        ax.errorbar([ratio], [i], xerr=[[ratio - lo], [hi - ratio]], fmt="o", markersize=4, capsize=2,
+                    color=colors.get(verdict, "tab:blue"))  # fmt: skip
+    ax.set_yticks(range(len(items)), [f"{name}: {verdict}" for name, *_, verdict in items], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    from matplotlib.ticker import NullFormatter
+
+    lows, highs = [x[2] for x in items] or [1.0], [x[3] for x in items] or [1.0]
+    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+             if min(lows) / 1.5 <= t <= max(highs) * 1.5 or t == 1]  # fmt: skip
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
 def charts(res: dict) -> dict[str, str]:
     import matplotlib
 
@@ -376,68 +573,57 @@ def charts(res: dict) -> dict[str, str]:
 
     plt.rcParams.update({"svg.hashsalt": "bench", "svg.fonttype": "none", "font.size": 9})
     out = {}
+    items = [(label(c), c["ratio"], c["lo"], c["hi"], verdict_of(c)) for c in headline(res)]
+    fig = _ratio_chart(plt, items, "best PyTorch time / best TensorFlow time (left of 1: PyTorch faster); log scale",
+                       "Which framework is faster, per workload, with 95% intervals")  # fmt: skip
+    out["headline.svg"] = _svg(fig)
+    plt.close(fig)
+
+    items = []
+    for tip, c in tips(res):
+        v = pairs.verdict(c["lo"], c["hi"])
+        word = {"A faster": "helps", "B faster": "hurts"}.get(v, v)
+        items.append((f"{tip}, {label(c)}", 1 / c["ratio"], 1 / c["hi"], 1 / c["lo"], word))
+    fig = _ratio_chart(plt, items, "speed-up, before / after (right of 1: the tip helps); log scale",
+                       "Tuning tips, with 95% intervals", width=8.0)  # fmt: skip
+    out["cookbook.svg"] = _svg(fig)
+    plt.close(fig)
+
+    probe = probe_gflops(res)
+    fig, ax = plt.subplots(figsize=(6.4, 2.8))
+    for p in sorted({x[1] for x in probe}):
+        pts = [x for x in probe if x[1] == p]
+        ax.plot([x[0] for x in pts], [x[2] for x in pts], ".", markersize=3, label=f"process round {p + 1}")
+    ax.set_xlabel("seconds into the run")
+    ax.set_ylabel("probe GFLOP/s")
+    ax.set_title("The probe (one fixed NumPy GEMM) in every round: the machine's drift", fontsize=9)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    out["probe.svg"] = _svg(fig)
+    plt.close(fig)
+
     m = res["machine"]
-    g0 = [r for r in res["rows"] if r["group"] == "G0"]
-    sizes = sorted({r["batch"] for r in g0})
+    gemm = [r for r in res["rows"] if r["task"] == "matmul" and r["model"] != "probe"]
+    sizes = sorted({r["batch"] for r in gemm})
     libs = [("numpy", "default"), ("torch", "default"), ("tf", "default"), ("torch", "bf16"), ("tf", "bf16")]
-    libs = [lib for lib in libs if any((r["framework"], r["variant"]) == lib for r in g0)]
+    libs = [lib for lib in libs if any((r["framework"], r["variant"]) == lib for r in gemm)]
     fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    width = 0.8 / len(libs)
+    width = 0.8 / max(len(libs), 1)
     for i, (fw, variant) in enumerate(libs):
-        ys = [
-            next(r["gflops"] for r in g0 if (r["framework"], r["variant"], r["batch"]) == (fw, variant, n))
-            for n in sizes
-        ]
-        label = FRAMEWORK[fw] + (" bf16" if variant == "bf16" else "")
-        ax.bar([j + i * width for j in range(len(sizes))], ys, width, label=label)
+        ys = [next(r["gflops"] for r in gemm if (r["framework"], r["variant"], r["batch"]) == (fw, variant, n))
+              for n in sizes]  # fmt: skip
+        ax.bar([j + i * width for j in range(len(sizes))], ys, width,
+               label=FRAMEWORK[fw] + (" bf16" if variant == "bf16" else " fp32"))  # fmt: skip
+    ax.axhline(m["fma_peak"]["all_threads_gflops"], color="black", linestyle="--", linewidth=1,
+               label="measured fp32 FMA peak")  # fmt: skip
     if m["computed_peak_gflops"]:
-        ax.axhline(m["computed_peak_gflops"], color="black", linestyle="--", linewidth=1, label="computed peak")
-    ax.axhline(m["measured_peak_gflops"], color="grey", linestyle=":", linewidth=1, label="measured peak")
+        ax.axhline(m["computed_peak_gflops"], color="grey", linestyle=":", linewidth=1, label="computed fp32 peak")
     ax.set_xticks([j + 0.4 - width / 2 for j in range(len(sizes))], [f"n = {n}" for n in sizes])
-    ax.set_ylabel("GFLOP/s (median)")
-    ax.set_title("G0: square fp32 matrix multiply")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.set_ylabel("GFLOP/s (geometric mean)")
+    ax.set_title("G0: square matrix multiply")
+    ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     out["g0.svg"] = _svg(fig)
-    plt.close(fig)
-
-    rows = [r for r in default_rows(res) if r["group"] in GROUP_TITLES]
-    keys = sorted({(r["group"], *row_key(r)) for r in rows}, key=lambda k: (list(GROUP_TITLES).index(k[0]), k[1:]))
-    fig, ax = plt.subplots(figsize=(6.4, 0.5 * len(keys) + 1.2))
-    height = 0.8 / len(MODE_COLUMNS)
-    for i, (fw, mode) in enumerate(MODE_COLUMNS):
-        ys, xs, lo, hi = [], [], [], []
-        for j, k in enumerate(keys):
-            r = next(
-                (r for r in rows if (r["group"], *row_key(r)) == k and (r["framework"], r["mode"]) == (fw, mode)), None
-            )
-            if r is not None:
-                ys.append(j + i * height)
-                xs.append(r["median"] * 1e3)
-                lo.append((r["median"] - r["q1"]) * 1e3)
-                hi.append((r["q3"] - r["median"]) * 1e3)
-        ax.barh(ys, xs, height, xerr=[lo, hi], label=MODE_LABEL[(fw, mode)], error_kw={"linewidth": 0.6})
-    ax.set_yticks([j + 0.4 - height / 2 for j in range(len(keys))], [f"{k[1]} {k[2]} b{k[3]}" for k in keys])
-    ax.invert_yaxis()
-    ax.set_xscale("log")
-    ax.set_xlabel("ms per step, median (bars: interquartile range); log scale")
-    ax.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
-    fig.tight_layout()
-    out["workloads.svg"] = _svg(fig)
-    plt.close(fig)
-
-    pairs = cookbook_pairs(res)
-    fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(pairs) + 1.2))
-    labels = [f"{tip}: {c['model']} {c['task']} b{c['batch']}" for tip, _, c in pairs]
-    speedups = [b["median"] / c["median"] for _, b, c in pairs]
-    ax.barh(range(len(pairs)), speedups, color=["tab:green" if s >= 1 else "tab:red" for s in speedups])
-    ax.axvline(1.0, color="black", linewidth=1)
-    ax.set_yticks(range(len(pairs)), labels, fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xscale("log")
-    ax.set_xlabel("speed-up, before / after (right of 1: the tip helps)")
-    fig.tight_layout()
-    out["cookbook.svg"] = _svg(fig)
     plt.close(fig)
     return out
 

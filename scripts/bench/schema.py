@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import math
 
-from bench.task import samples_for
+from bench import pairs
 
-# Every (framework, group, mode) a run must cover, cookbook configurations aside.
-REQUIRED = (
-    [("numpy", "G0", "eager"), ("torch", "G0", "eager"), ("tf", "G0", "eager")]
-    + [("torch", g, m) for g in ("M1", "C1", "T1", "L1") for m in ("eager", "compile")]
-    + [("tf", g, m) for g in ("M1", "C1", "T1", "L1") for m in ("eager", "function", "xla")]
-    + [("tf", "API", m) for m in ("fit_jit_auto", "fit_jit_false", "loop")]
-)
-TOP_KEYS = ("harness_version", "date", "quick", "device", "machine", "versions", "settings", "plan", "rows")
-ROW_KEYS = ("id", "config", "framework", "group", "mode", "threads", "model", "task", "batch", "variant")
-STAT_KEYS = ("median", "q1", "q3", "iqr", "min", "max", "first_call_s")
+# Every (framework, mode) a run must cover.
+REQUIRED = [("numpy", "eager"), ("torch", "eager"), ("torch", "compile")] + [
+    ("tf", m) for m in ("eager", "function", "xla")
+]
+TOP_KEYS = ("harness_version", "date", "quick", "device", "machine", "versions", "settings", "workers", "rows",
+            "groups", "comparisons", "total_s")  # fmt: skip
+ROW_KEYS = ("id", "worker", "framework", "mode", "threads", "model", "task", "batch", "variant", "group",
+            "steps_per_block", "first_call_s", "geomean_s")  # fmt: skip
+COMPARISON_KEYS = ("id", "group", "kind", "name", "a", "b", "ratio", "lo", "hi", "half_width", "converged",
+                   "rounds", "processes", "verdict")  # fmt: skip
+
+
+def _positive(x) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x) and x > 0
 
 
 def validate(results: dict) -> None:
@@ -23,36 +27,47 @@ def validate(results: dict) -> None:
     missing = [k for k in TOP_KEYS if k not in results]
     if missing:
         raise ValueError(f"results lack {missing}")
-    rows = results["rows"]
-    settings = results["settings"]
-    fewest = settings["rounds"] * min(settings["samples"], settings.get("samples_other", settings["samples"]))
-    if not results["quick"] and fewest < 5:
-        raise ValueError(f"a full run needs at least 5 samples per row, settings give {fewest}")
-    covered = {(r["framework"], r["group"], r["mode"]) for r in rows}
+    rows = {r["id"]: r for r in results["rows"]}
+    if len(rows) != len(results["rows"]):
+        raise ValueError("row ids are not unique")
+    covered = {(r["framework"], r["mode"]) for r in rows.values()}
     absent = [" ".join(c) for c in REQUIRED if c not in covered]
     if absent:
         raise ValueError(f"no rows for: {', '.join(absent)}")
-    by_config = {r["config"] for r in rows}
-    empty = [c["name"] for c in results["plan"] if c["name"] not in by_config]
-    if empty:
-        raise ValueError(f"configurations without rows: {empty}")
-    ids = [r["id"] for r in rows]
-    if len(ids) != len(set(ids)):
-        raise ValueError("row ids are not unique")
-    for row in rows:
-        where = f"row {row.get('id', '?')}"
-        for key in ROW_KEYS + STAT_KEYS:
-            if key not in row:
+    for r in rows.values():
+        where = f"row {r['id']}"
+        for key in ROW_KEYS:
+            if key not in r:
                 raise ValueError(f"{where}: no {key!r}")
-        want = settings["rounds"] * samples_for(row["group"], settings)
-        if len(row["samples_s"]) != want:
-            raise ValueError(f"{where}: {len(row['samples_s'])} samples, settings give {want}")
-        values = [row[k] for k in STAT_KEYS if k != "iqr"] + row["samples_s"]
-        if not all(isinstance(v, (int, float)) and math.isfinite(v) and v > 0 for v in values):
+        if not (_positive(r["geomean_s"]) and _positive(r["first_call_s"])):
             raise ValueError(f"{where}: times must be positive finite numbers")
-        if not (row["min"] <= row["q1"] <= row["median"] <= row["q3"] <= row["max"]):
-            raise ValueError(f"{where}: quartiles out of order")
-        if not 0 <= row["iqr"] <= row["max"] - row["min"] + 1e-12:
-            raise ValueError(f"{where}: IQR {row['iqr']} is outside [0, range]")
-        if row["group"] == "G0" and not (row.get("gflops", 0) > 0):
-            raise ValueError(f"{where}: G0 rows need a positive gflops")
+        if r["task"] == "matmul" and not _positive(r.get("gflops")):
+            raise ValueError(f"{where}: GEMM rows need a positive gflops")
+    rounds = results["settings"]["process_rounds"]
+    for g in results["groups"]:
+        if len(g["processes"]) != rounds:
+            raise ValueError(f"group {g['name']}: {len(g['processes'])} processes, settings give {rounds}")
+        for proc in g["processes"]:
+            if len(proc) < results["settings"]["min_rounds_per_process"]:
+                raise ValueError(f"group {g['name']}: a process with {len(proc)} rounds")
+            for rnd in proc:
+                if set(rnd) != {*g["rows"], g["probe"], "t"}:
+                    raise ValueError(f"group {g['name']}: a round without every row and the probe")
+                if not all(_positive(v) for k, v in rnd.items() if k != "t"):
+                    raise ValueError(f"group {g['name']}: times must be positive finite numbers")
+    names = {g["name"] for g in results["groups"]}
+    for c in results["comparisons"]:
+        where = f"comparison {c.get('id', '?')}"
+        for key in COMPARISON_KEYS:
+            if key not in c:
+                raise ValueError(f"{where}: no {key!r}")
+        if c["group"] not in names or c["a"] not in rows or c["b"] not in rows:
+            raise ValueError(f"{where}: names a group or row the results do not hold")
+        if not (0 < c["lo"] <= c["ratio"] <= c["hi"]):
+            raise ValueError(f"{where}: the ratio {c['ratio']} lies outside its interval [{c['lo']}, {c['hi']}]")
+        if c["verdict"] != pairs.verdict(c["lo"], c["hi"]):
+            raise ValueError(f"{where}: verdict {c['verdict']!r} does not follow from its interval")
+    kinds = {c["kind"] for c in results["comparisons"]}
+    for kind in ("headline", "aa", "gemm"):
+        if kind not in kinds:
+            raise ValueError(f"no {kind} comparisons")

@@ -20,15 +20,24 @@ class Task:
         return f"{self.model}/{self.task}/b{self.batch}"
 
 
-# Workload groups and the models in each; the driver and the report both read this.
-GROUPS = {
-    "G0": ["gemm_1024", "gemm_2048"],
-    "M1": ["mlp_small", "mlp_wide"],
-    "C1": ["cnn"],
-    "T1": ["transformer"],
-    "L1": ["linreg"],
-    "API": ["mlp_small"],
-}
+# The workloads a full run compares, (model, step, batch): fewer than the harness can build, so
+# that a run of paired rounds fits in 10 minutes on 2 cores.
+WORKLOADS = [
+    ("mlp_small", "train", 256),
+    ("mlp_small", "infer", 1),
+    ("mlp_wide", "train", 256),
+    ("mlp_wide", "infer", 256),
+    ("cnn", "train", 64),
+    ("cnn", "infer", 64),
+    ("transformer", "train", 16),
+    ("transformer", "infer", 1),
+    ("linreg", "train", 100),
+]
+# --quick builds only these: it checks that every kind of row and comparison runs, in under a minute.
+QUICK_WORKLOADS = [w for w in WORKLOADS if w[0] in ("mlp_small", "mlp_wide", "linreg")]
+GROUP_OF = {"mlp_small": "M1", "mlp_wide": "M1", "cnn": "C1", "transformer": "T1", "linreg": "L1"}
+GEMM_SIZES, QUICK_GEMM_SIZES = (1024, 2048), (64, 128)
+PROBE_N, QUICK_PROBE_N = 512, 64
 TRAIN_BATCH = {"mlp_small": 256, "mlp_wide": 256, "cnn": 64, "transformer": 16, "linreg": 100}
 INFER_BATCHES = {"mlp_small": (1, 256), "mlp_wide": (1, 256), "cnn": (1, 64), "transformer": (1,), "linreg": ()}
 MLP_SIZES = {"mlp_small": (784, 128, 10), "mlp_wide": (784, 1024, 1024, 10)}
@@ -42,15 +51,6 @@ def batch_for(batch: int, quick: bool) -> int:
 
 def seq_for(quick: bool) -> int:
     return QUICK_SEQ if quick else SEQ
-
-
-# The rows held to the repeatability bar (scripts/bench/compare.py) get more samples than the rest.
-HELD_GROUPS = ("G0", "M1")
-
-
-def samples_for(group: str, settings: dict) -> int:
-    """Samples per row and round: settings["samples"] for G0 and M1, settings["samples_other"] for the rest."""
-    return settings["samples"] if group in HELD_GROUPS else settings.get("samples_other", settings["samples"])
 
 
 LR_POINTS = 100

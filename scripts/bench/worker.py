@@ -1,10 +1,17 @@
-"""One benchmark process: `python -m bench.worker SPEC.json OUT.json` (PYTHONPATH=scripts).
+"""One persistent benchmark process: `python -m bench.worker SPEC.json` (PYTHONPATH=scripts).
 
-SPEC holds a list of configurations that share a framework, a mode, a thread count and an
-environment. Threads are set before the framework runs any op. Every row is built, its first call
-timed on its own and warmed up in a first sweep; then the samples are taken in `passes` sweeps over
-all the rows, in alternating order, so that each row's samples are spread over the process's whole
-life instead of bunched into one second of a machine whose speed wanders.
+SPEC names one framework, mode, thread count and environment, and the rows this process holds.
+The process imports its framework, sets the threads before any op runs, and then obeys the
+coordinator (scripts/bench/run.py) one JSON line at a time on stdin, answering on its own copy
+of stdout (the real fd 1 is pointed at stderr, so nothing a library prints can garble a reply):
+
+    {"op": "prepare"}                      build every row, time its first call, warm it up,
+                                           estimate one call: {"rows": {row: {...}}}
+    {"op": "block", "row": R, "steps": N}  time N calls back to back: {"s": seconds per step}
+    {"op": "exit"}
+
+Between blocks the process sits in a blocking read of its pipe, so it takes no CPU from the
+process whose block is running; its thread pools sleep (the wait policies the coordinator sets).
 """
 
 from __future__ import annotations
@@ -18,61 +25,65 @@ import time
 from pathlib import Path
 
 from bench import timing
-from bench.task import samples_for
 
 MODULES = {"numpy": "bench.workloads_numpy", "torch": "bench.workloads_torch", "tf": "bench.workloads_tf"}
+WARM_CALL_BELOW_S = 0.05  # a block of cheap calls starts with one untimed call: the caches held another row
 
 
-def prepare(module, task, config: dict, settings: dict) -> dict:
-    """Build one row, time its first call, warm it up and size its blocks; what the sweeps will time."""
-    sync = module.sync
-    timing.reset_peak_rss()
-    reset_device = getattr(module, "reset_device_peak", None)
-    if reset_device:
-        reset_device()
-    rss_before = timing.rss_mib()
-    fn = task.make()
-    start = time.perf_counter()
-    fn()  # traces or compiles in graph modes; allocates and picks kernels in eager ones
-    sync()
-    first_call = time.perf_counter() - start
-    for _ in range(settings["warmup"]):
-        fn()
-    sync()
-    iterations = timing.iterations_for(fn, sync, settings["target_sample_s"])
-    peak = timing.peak_rss_mib()
-    device_peak = getattr(module, "device_peak_mib", lambda: None)()
-    return {
-        "fn": fn,
-        "iterations": iterations,
-        "wanted": samples_for(config["group"], settings),
-        "samples": [],
-        "config": config["name"],
-        "steps_per_call": task.steps_per_call,
-        "row": {
-            "model": task.model,
-            "task": task.task,
-            "batch": task.batch,
-            "variant": task.variant,
+def row_key(row: dict) -> str:
+    return f"{row['model']}/{row['task']}/b{row['batch']}/{row['variant']}"
+
+
+def prepare(module, spec: dict, settings: dict) -> tuple[dict, dict]:
+    """Every row built, first-called and warmed up; the calls to time, and what to report."""
+    calls, report = {}, {}
+    for row in spec["rows"]:
+        task = module.task_for(row, spec["mode"], settings)
+        timing.reset_peak_rss()
+        rss_before = timing.rss_mib()
+        fn = task.make()
+        start = time.perf_counter()
+        fn()  # traces or compiles in graph modes; allocates and picks kernels in eager ones
+        module.sync()
+        first = time.perf_counter() - start
+        for _ in range(settings["warmup"]):
+            fn()
+        module.sync()
+        start, n = time.perf_counter(), 0
+        while n < 2 or time.perf_counter() - start < settings["block_s"] / 4:
+            fn()
+            module.sync()
+            n += 1
+        one = (time.perf_counter() - start) / n
+        peak = timing.peak_rss_mib()
+        key = row_key(row)
+        calls[key] = (fn, task.steps_per_call, one)
+        report[key] = {
+            "first_call_s": first,
+            "call_s": one,
+            "steps_per_call": task.steps_per_call,
             "flops": task.flops,
-            "iterations": iterations * task.steps_per_call,
-            "first_call_s": first_call,
             # Rows built earlier stay alive, but memory their calls freed may be reused here: a lower bound.
             "rss_growth_mib": None if peak is None or rss_before is None else max(peak - rss_before, 0.0),
-            "device_peak_mib": device_peak,
-        },
-    }
+            "device_peak_mib": getattr(module, "device_peak_mib", lambda: None)(),
+        }
+        print(f"  {spec['name']} {key}: {first:.2f} s first call", file=sys.stderr, flush=True)
+    return calls, report
 
 
-def sweep(module, prepared: list[dict], passes: int) -> None:
-    for item in prepared:
-        item["fn"]()  # one untimed call: the previous row's data has left the caches
+def block(module, fn, steps_per_call: int, one_call_s: float, steps: int) -> float:
+    if one_call_s < WARM_CALL_BELOW_S:
+        fn()
         module.sync()
-        item["samples"] += timing.blocked_samples(item["fn"], module.sync, item["iterations"], item["wanted"] // passes)
+    start = time.perf_counter()
+    for _ in range(steps):
+        fn()
+    module.sync()  # queued device work must finish before the clock is read
+    return (time.perf_counter() - start) / steps / steps_per_call
 
 
 def exit_with_parent() -> None:
-    """A killed driver (a test's timeout, Ctrl-C) must not leave workers burning the cores."""
+    """A killed coordinator (a test's timeout, Ctrl-C) must not leave workers holding memory."""
     parent = os.getppid()
 
     def watch() -> None:
@@ -83,43 +94,42 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def main(spec_path: str, out_path: str) -> None:
+def main(spec_path: str) -> None:
     exit_with_parent()
-    spec = json.loads(Path(spec_path).read_text())
-    configs, settings = spec["configs"], spec["settings"]
-    frameworks = {c["framework"] for c in configs}
-    if len(frameworks) != 1:
-        raise ValueError(f"one framework per process, got {sorted(frameworks)}")
-    import_start = time.perf_counter()
-    module = importlib.import_module(MODULES[frameworks.pop()])
-    import_s = time.perf_counter() - import_start
+    replies = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    payload = json.loads(Path(spec_path).read_text())
+    spec, settings = payload["worker"], payload["settings"]
+
+    def reply(obj: dict) -> None:
+        replies.write(json.dumps(obj) + "\n")
+        replies.flush()
+
+    start = time.perf_counter()
+    module = importlib.import_module(MODULES[spec["framework"]])
     if hasattr(module, "configure"):
-        module.configure(configs[0]["threads"], settings["device"])
-    prepared = []
-    for config in configs:
-        options = {**settings, **config.get("options", {})}
-        for task in module.tasks(config["group"], config["mode"], options):
-            item = prepare(module, task, config, settings)
-            prepared.append(item)
-            first = item["row"]["first_call_s"]
-            print(f"  {config['name']} {task.key()} {task.variant}: {first:.2f} s first call", flush=True)
-    passes = settings.get("passes", 1)
-    uneven = sorted({item["wanted"] for item in prepared if item["wanted"] % passes})
-    if uneven:
-        raise ValueError(f"{uneven} samples do not split into {passes} passes")
-    for p in range(passes):
-        sweep(module, prepared if p % 2 == 0 else prepared[::-1], passes)
-    results = [
-        {"config": item["config"], **item["row"], "samples_s": [s / item["steps_per_call"] for s in item["samples"]]}
-        for item in prepared
-    ]
-    Path(out_path).write_text(json.dumps({"import_s": import_s, "rows": results}))
+        module.configure(spec["threads"], settings["device"])
+    reply({"ready": True, "import_s": time.perf_counter() - start, "pid": os.getpid()})
+    calls: dict = {}
+    for line in sys.stdin:
+        msg = json.loads(line)
+        try:
+            if msg["op"] == "prepare":
+                calls, report = prepare(module, spec, settings)
+                reply({"rows": report})
+            elif msg["op"] == "block":
+                fn, per_call, one = calls[msg["row"]]
+                reply({"s": block(module, fn, per_call, one, msg["steps"])})
+            elif msg["op"] == "exit":
+                break
+        except Exception as exc:  # the coordinator names the worker and stops the run
+            reply({"error": f"{type(exc).__name__}: {exc}"})
+            break
 
 
 if __name__ == "__main__":
     main(*sys.argv[1:])
-    # The rows are written. Leaving without the interpreter's teardown, about 2 s of CPU once
-    # TensorFlow is loaded, takes that much off every worker.
+    # Leaving without the interpreter's teardown, about 2 s of CPU once TensorFlow is loaded.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)

@@ -1,4 +1,5 @@
-"""G0 in NumPy: the reference GEMM every framework's BLAS is compared with."""
+"""NumPy rows: the reference GEMM the frameworks' BLAS is compared with, and the probe (a fixed
+GEMM timed in every round, so the machine's drift over the run is on record)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,15 @@ def sync() -> None:
     """NumPy returns when the product is computed."""
 
 
-def tasks(group: str, mode: str, options: dict) -> list[Task]:
-    if group != "G0" or mode != "eager":
-        raise ValueError(f"numpy runs only G0 eager, not {group} {mode}")
-    out = []
-    for n in options["gemm_sizes"]:
+def task_for(row: dict, mode: str, options: dict) -> Task:
+    if row["task"] != "matmul" or mode != "eager":
+        raise ValueError(f"numpy runs only matmul eager, not {row['task']} {mode}")
+    n = row["batch"]
 
-        def make(n=n):
-            rng = np.random.default_rng(0)
-            a = rng.standard_normal((n, n), dtype=np.float32)
-            b = rng.standard_normal((n, n), dtype=np.float32)
-            return lambda: a @ b
+    def make():
+        rng = np.random.default_rng(0)
+        a = rng.standard_normal((n, n), dtype=np.float32)
+        b = rng.standard_normal((n, n), dtype=np.float32)
+        return lambda: a @ b
 
-        out.append(Task(f"gemm_{n}", "matmul", n, make, flops=2.0 * n**3))
-    return out
+    return Task(row["model"], "matmul", n, make, flops=2.0 * n**3)

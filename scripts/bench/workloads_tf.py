@@ -15,7 +15,6 @@ from bench.task import (
     D_MODEL,
     FF,
     HEADS,
-    INFER_BATCHES,
     KERAS_FIT_STEPS,
     MLP_SIZES,
     TRAIN_BATCH,
@@ -197,41 +196,23 @@ def gemm(n: int, dtype):
     return make
 
 
-def tasks(group: str, mode: str, options: dict) -> list[Task]:
-    from bench.task import GROUPS
-
+def task_for(row: dict, mode: str, options: dict) -> Task:
+    """One row of the plan: {"model", "task", "batch", "variant"} in `mode`; the variants
+    fit_jit_auto, fit_jit_false and loop train mlp_small through Keras fit or a loop."""
     global QUICK
     QUICK = options.get("quick", False)
-    only = options.get("only")
-    if group == "API":
-        if mode not in API_MODES:
-            raise ValueError(f"keras API mode {mode!r}: expected one of {API_MODES}")
-        return [
-            Task(
-                "mlp_small",
-                "train",
-                batch_for(TRAIN_BATCH["mlp_small"], QUICK),
-                keras_api(mode),
-                steps_per_call=KERAS_FIT_STEPS,
-            )
-        ]
     if mode not in MODES:
         raise ValueError(f"tensorflow mode {mode!r}: expected one of {MODES}")
-    if group == "G0":
-        out = [Task(f"gemm_{n}", "matmul", n, gemm(n, tf.float32), flops=2.0 * n**3) for n in options["gemm_sizes"]]
-        if options.get("bf16_gemm"):
-            out += [
-                Task(f"gemm_{n}", "matmul", n, gemm(n, tf.bfloat16), variant="bf16", flops=2.0 * n**3)
-                for n in options["gemm_sizes"]
-            ]
-        return out
-    if group not in GROUPS:
-        raise ValueError(f"tensorflow has no workload group {group!r}")
-    out = []
-    for model in GROUPS[group]:
-        out.append(Task(model, "train", batch_for(TRAIN_BATCH[model], QUICK), train_step(model, mode)))
-        out += [
-            Task(model, "infer", b, infer_call(model, b, mode))
-            for b in (batch_for(b, QUICK) for b in INFER_BATCHES[model])
-        ]
-    return [t for t in out if not only or t.key() in only]
+    model, task, batch, variant = row["model"], row["task"], row["batch"], row["variant"]
+    if variant in API_MODES:
+        return Task(model, task, batch, keras_api(variant), variant=variant, steps_per_call=KERAS_FIT_STEPS)
+    if task == "matmul":
+        dtype = tf.bfloat16 if variant == "bf16" else tf.float32
+        return Task(model, task, batch, gemm(batch, dtype), variant=variant, flops=2.0 * batch**3)
+    if variant != "default":
+        raise ValueError(f"tensorflow has no variant {variant!r}")
+    if task == "train":
+        return Task(model, task, batch, train_step(model, mode))
+    if task == "infer":
+        return Task(model, task, batch, infer_call(model, batch, mode))
+    raise ValueError(f"tensorflow has no task {task!r}")

@@ -7,7 +7,7 @@ import itertools
 import torch
 from torch import nn
 
-from bench.task import D_MODEL, FF, HEADS, INFER_BATCHES, MLP_SIZES, TRAIN_BATCH, Task, batch_for, seq_for
+from bench.task import D_MODEL, FF, HEADS, MLP_SIZES, TRAIN_BATCH, Task, batch_for, seq_for
 
 MODES = ("eager", "compile")
 DEVICE = torch.device("cpu")
@@ -139,45 +139,19 @@ def gemm(n: int, dtype):
     return make
 
 
-def tasks(group: str, mode: str, options: dict) -> list[Task]:
-    from bench.task import GROUPS
-
-    global QUICK
+def task_for(row: dict, mode: str, options: dict) -> Task:
+    """One row of the plan: {"model", "task", "batch", "variant"} in `mode`."""
+    global QUICK, BACKEND
     QUICK = options.get("quick", False)
-    global BACKEND
     BACKEND = options.get("torch_compile_backend", "inductor")
     if mode not in MODES:
         raise ValueError(f"torch mode {mode!r}: expected one of {MODES}")
-    variants = options.get("variants", ["default"])
-    only = options.get("only")
-    if group == "G0":
-        out = [Task(f"gemm_{n}", "matmul", n, gemm(n, torch.float32), flops=2.0 * n**3) for n in options["gemm_sizes"]]
-        if options.get("bf16_gemm"):
-            out += [
-                Task(f"gemm_{n}", "matmul", n, gemm(n, torch.bfloat16), variant="bf16", flops=2.0 * n**3)
-                for n in options["gemm_sizes"]
-            ]
-        return out
-    if group not in GROUPS or group == "API":
-        raise ValueError(f"torch has no workload group {group!r}")
-    out = []
-    for model in GROUPS[group]:
-        for variant in variants:
-            if variant != "default" and model not in options.get("variant_models", [model]):
-                continue
-            out.append(
-                Task(
-                    model,
-                    "train",
-                    batch_for(TRAIN_BATCH[model], QUICK),
-                    train_step(model, mode, variant),
-                    variant=variant,
-                )
-            )
-            out += [
-                Task(model, "infer", b, infer_call(model, b, mode, variant), variant=variant)
-                for b in (batch_for(b, QUICK) for b in INFER_BATCHES[model])
-            ]
-    # inference_mode changes nothing in a training step, so it has no training row
-    out = [t for t in out if not (t.variant == "inference_mode" and t.task == "train")]
-    return [t for t in out if not only or t.key() in only]
+    model, task, batch, variant = row["model"], row["task"], row["batch"], row["variant"]
+    if task == "matmul":
+        dtype = torch.bfloat16 if variant == "bf16" else torch.float32
+        return Task(model, task, batch, gemm(batch, dtype), variant=variant, flops=2.0 * batch**3)
+    if task == "train":
+        return Task(model, task, batch, train_step(model, mode, variant), variant=variant)
+    if task == "infer":
+        return Task(model, task, batch, infer_call(model, batch, mode, variant), variant=variant)
+    raise ValueError(f"torch has no task {task!r}")
