@@ -55,11 +55,16 @@ PREVIOUS_OUT = ROOT / "docs" / "data" / "bench-previous.json"
 HARNESS_VERSION = "3"
 REPLY_TIMEOUT_S = 300  # one prepare (every row's compile) or one block; past it the run fails
 
-# Idle workers must not spin on the cores the active one needs. Both frameworks get the same
-# settings: PyTorch's OpenMP pool (libgomp) and oneDNN read the first three; TensorFlow's own
-# Eigen pool parks its threads once its short spin ends, and its oneDNN runs on that pool.
-# NumPy's OpenBLAS (the probe) spins about 2^n cycles before sleeping: n = 4, its least.
-WAIT_ENV = {"OMP_WAIT_POLICY": "PASSIVE", "KMP_BLOCKTIME": "0", "GOMP_SPINCOUNT": "0", "OPENBLAS_THREAD_TIMEOUT": "4"}
+# Idle workers must not spin on the cores the active one needs, and both frameworks get the
+# same settings. Not OMP_WAIT_POLICY=PASSIVE: it puts PyTorch's OpenMP threads (libgomp) to
+# sleep after every parallel region, so each small op of an eager step pays a wake-up and
+# PyTorch's small models ran several times slower than with its default, which is not what a
+# reader runs. A bounded spin (GOMP_SPINCOUNT, KMP_BLOCKTIME for an Intel OpenMP) keeps the
+# default's speed between ops and parks an idle worker's threads within microseconds of its
+# block's end, far inside one block of a few hundred milliseconds. TensorFlow's Eigen pool
+# parks its threads once its own short spin ends. NumPy's OpenBLAS (the probe) spins about 2^n
+# cycles before sleeping: n = 4, its least.
+WAIT_ENV = {"GOMP_SPINCOUNT": "100000", "KMP_BLOCKTIME": "1", "OPENBLAS_THREAD_TIMEOUT": "4"}
 
 AA_WORKLOAD = ("mlp_wide", "train", 256)  # the A/A rows and the thread and oneDNN tips
 
