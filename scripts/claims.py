@@ -156,7 +156,7 @@ def verdict_p3() -> tuple[str, str]:
 
 
 # The target each notebook asserts of both frameworks (docs/use-cases/*.py);
-# tests/test_verdict_pages.py checks that each is still in its notebook's assertions.
+# tests/test_claims.py checks that each is still in its notebook's assertions.
 USE_CASE_TARGETS = {
     "vision": ("test accuracy", "torch_test_accuracy", "tf_test_accuracy", 0.97),
     "text": ("test accuracy", "torch_test_accuracy", "tf_test_accuracy", 0.85),

@@ -26,7 +26,7 @@ PAGE_TESTS = {
     "browser + workflows": ("tests/test_browser.py", "tests/test_workflows.py"),
 }
 # One test file checks two pages: the decision guide's tests name it (guide, scenario), the rest are the claims page's.
-SPLIT_FILES = {"tests/test_verdict_pages.py": (re.compile(r"guide|scenario"), "choosing", "claims")}
+SPLIT_FILES = {"tests/test_claims.py": (re.compile(r"guide|scenario"), "choosing", "claims")}
 
 
 def page_of(test_id: str) -> str:

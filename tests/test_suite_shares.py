@@ -16,9 +16,9 @@ LOG = """\
 1.50s teardown docs/porting.md::line:225,column:1
 0.50s call     tests/test_snippets_run_alone.py::test_snippet_runs_alone[snippets/first_model/mlp_tf.py]
 3.00s call     tests/test_lint.py::test_ruff_check
-4.00s call     tests/test_verdict_pages.py::test_every_link_in_the_guide_resolves_in_the_built_site
-0.25s call     tests/test_verdict_pages.py::test_every_scenario_has_a_recommendation_and_evidence
-10.00s setup    tests/test_verdict_pages.py::test_every_evidence_link_resolves_in_the_built_site
+4.00s call     tests/test_claims.py::test_every_link_in_the_guide_resolves_in_the_built_site
+0.25s call     tests/test_claims.py::test_every_scenario_has_a_recommendation_and_evidence
+10.00s setup    tests/test_claims.py::test_every_evidence_link_resolves_in_the_built_site
 """
 
 

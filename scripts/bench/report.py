@@ -184,7 +184,10 @@ def conclusion_region(res: dict) -> str:
             f"- Best PyTorch time / best TensorFlow time ranges from {min(ratios):.2f} to {max(ratios):.2f}. " + lead(s)
             if ratios
             else "- No workload was compared.",
-            f"- The controls hold: {held} of {len(aa)} A/A intervals (one configuration in two processes) contain 1.0."
+            (
+                f"- The controls {'hold' if held == len(aa) else 'do not all hold, so read the ratios with care'}: "
+                f"{held} of {len(aa)} A/A intervals (one configuration in two processes) contain 1.0."
+            )
             if aa
             else "- No A/A rows ran.",
         ]
