@@ -21,7 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "docs" / "data" / "drift.json"
 HOME = ROOT / "docs" / "index.md"
-FRAMEWORKS = ("torch", "tensorflow-cpu", "keras")
+# The frameworks whose pins the drift moves, and how the home page names each.
+NAMES = {"torch": "PyTorch", "tensorflow-cpu": "TensorFlow", "keras": "Keras"}
+FRAMEWORKS = tuple(NAMES)
 
 
 def index_env() -> dict[str, str]:
@@ -129,9 +131,6 @@ def report(junit: Path, blocks: Path, versions: dict[str, str], pins: dict[str, 
         "pages": pages,
         "problems": table["problems"],
     }
-
-
-NAMES = {"torch": "PyTorch", "tensorflow-cpu": "TensorFlow", "keras": "Keras"}
 
 
 def render(data: dict) -> str:
