@@ -201,6 +201,7 @@ def machine_region(res: dict) -> str:
     fma = m["fma_peak"]
     peak = m["computed_peak_gflops"]
     env = ", ".join(f"`{k}={val}`" for k, val in s["wait_env"].items())
+    malloc = ", ".join(f"`{k}={val}`" for k, val in s["malloc_env"].items())
     lines = [
         "| | |",
         "|---|---|",
@@ -225,6 +226,8 @@ def machine_region(res: dict) -> str:
         f"| threads | {s['threads']} intra-op, {s['interop_threads']} inter-op, in every worker but the "
         "1-thread tips |",
         f"| wait policy, every worker of both frameworks | {env} |",
+        f"| malloc, every worker of both frameworks | {malloc} |",
+        f"| idle workers | {s['idle_workers']} |",
         f"| blocks | ~{s['block_s'] * 1e3:.0f} ms each, one at a time, the step count calibrated once per row |",
         f"| rounds | at least {s['min_rounds_per_process']} per group and process, until the interval's "
         f"half-width is at most {s['target_half_width']:.0%} or the group's share of the run is spent |",
@@ -274,6 +277,15 @@ def controls_region(res: dict) -> str:
             f"GFLOP/s, its slowest round {rates[0]:.1f} and fastest {rates[-1]:.1f} "
             f"({rates[-1] / rates[0] - 1:.0%} apart) over {len(rates)} rounds.",
         ]
+    faulting = [r for r in res["rows"] if r["page_faults_per_step"]["median"] >= 1]
+    worst = max(res["rows"], key=lambda r: r["page_faults_per_step"]["max"])
+    out += [
+        "",
+        f"Minor page faults per step, counted in every timed block: {len(faulting)} of {len(res['rows'])} rows "
+        "fault once a step or more in a typical block"
+        + (" (" + ", ".join(f"`{r['id']}`" for r in faulting) + ")" if faulting else "")
+        + f"; the most in any one block is {worst['page_faults_per_step']['max']:.1f} a step (`{worst['id']}`).",
+    ]
     short = [c for c in res["comparisons"] if not c["converged"]]
     out += [
         "",

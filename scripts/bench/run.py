@@ -27,6 +27,8 @@ import os
 import platform
 import random
 import select
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,19 +54,30 @@ from bench.task import (
 ROOT = SCRIPTS.parent
 DEFAULT_OUT = ROOT / "docs" / "data" / "bench.json"
 PREVIOUS_OUT = ROOT / "docs" / "data" / "bench-previous.json"
-HARNESS_VERSION = "3"
+HARNESS_VERSION = "4"
 REPLY_TIMEOUT_S = 300  # one prepare (every row's compile) or one block; past it the run fails
 
-# Idle workers must not spin on the cores the active one needs, and both frameworks get the
-# same settings. Not OMP_WAIT_POLICY=PASSIVE: it puts PyTorch's OpenMP threads (libgomp) to
-# sleep after every parallel region, so each small op of an eager step pays a wake-up and
-# PyTorch's small models ran several times slower than with its default, which is not what a
-# reader runs. A bounded spin (GOMP_SPINCOUNT, KMP_BLOCKTIME for an Intel OpenMP) keeps the
-# default's speed between ops and parks an idle worker's threads within microseconds of its
-# block's end, far inside one block of a few hundred milliseconds. TensorFlow's Eigen pool
-# parks its threads once its own short spin ends. NumPy's OpenBLAS (the probe) spins about 2^n
-# cycles before sleeping: n = 4, its least.
+# Idle workers must not take the cores the active one needs, and both frameworks get the same
+# settings. The coordinator stops every worker but the active one (SIGSTOP, Process.pause), so
+# an idle worker's thread pools, housekeeping threads and spinning OpenMP threads cannot run at
+# all between its blocks. The wait policies below bound what is left: the spin of the active
+# worker's own pools after its block ends, before the coordinator stops it. Not
+# OMP_WAIT_POLICY=PASSIVE: it puts PyTorch's OpenMP threads (libgomp) to sleep after every
+# parallel region, so each small op of an eager step pays a wake-up and PyTorch's small models
+# ran several times slower than with its default, which is not what a reader runs. A bounded
+# spin (GOMP_SPINCOUNT, KMP_BLOCKTIME for an Intel OpenMP) keeps the default's speed between
+# ops. TensorFlow's Eigen pool parks its threads once its own short spin ends. NumPy's OpenBLAS
+# (the probe) spins about 2^n cycles before sleeping: n = 4, its least.
 WAIT_ENV = {"GOMP_SPINCOUNT": "100000", "KMP_BLOCKTIME": "1", "OPENBLAS_THREAD_TIMEOUT": "4"}
+# glibc's malloc serves large blocks with fresh mmap()s and hands freed heap back to the kernel
+# past a threshold that moves with the process's own history of frees. A PyTorch eager step
+# that allocates a few MB of activations then page-faults thousands of times a step in one
+# process and not at all in the next, and its time depends on which (the rows' page faults
+# per step are in the results). Fixed thresholds, the same in every worker of both frameworks,
+# keep freed memory in the process: after the warm-up no row faults, whatever ran before it.
+# Readers see the same effect; jemalloc or tcmalloc, which some tuning guides preload, avoid it
+# too.
+MALLOC_ENV = {"GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824"}
 
 AA_WORKLOAD = ("mlp_wide", "train", 256)  # the A/A rows and the thread and oneDNN tips
 
@@ -191,7 +204,7 @@ def comparisons_of(group: dict, times: dict[str, float] | None = None) -> list[d
 
 
 def worker_env(w: dict, cache_dir: str) -> dict:
-    env = {**os.environ, **WAIT_ENV, **w["env"]}
+    env = {**os.environ, **WAIT_ENV, **MALLOC_ENV, **w["env"]}
     env["PYTHONPATH"] = os.pathsep.join([str(SCRIPTS), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     # BLAS pools read these at load time: NumPy's OpenBLAS has no other switch.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -252,7 +265,17 @@ class Process:
         self.send(msg)
         return self.recv()
 
+    def pause(self) -> None:
+        """Stopped by the kernel: none of its threads runs until resume()."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGCONT)
+
     def close(self) -> None:
+        self.resume()
         try:
             self.send({"op": "exit"})
             self.proc.wait(timeout=30)
@@ -285,13 +308,15 @@ def settings_for(quick: bool, device: str, threads: int, bf16: bool) -> dict:
         "block_s": 0.01 if quick else 0.2,
         "process_rounds": 1 if quick else 3,
         "min_rounds_per_process": 2 if quick else 4,
-        "run_budget_s": 25 if quick else 500,  # the whole run, start-ups included
+        "run_budget_s": 25 if quick else 540,  # the whole run, start-ups included
         "startup_guess_s": 10 if quick else 45,  # a later process round's start-up, until one is timed
         "target_half_width": pairs.TARGET_HALF_WIDTH,
         "tie_margin": pairs.TIE_MARGIN,
         "bootstrap": {"reps": pairs.REPS, "seed": pairs.SEED, "resampled": "processes, then rounds within each"},
         "shuffle_seed": 2017,
         "wait_env": WAIT_ENV,
+        "malloc_env": MALLOC_ENV,
+        "idle_workers": "stopped (SIGSTOP) between their blocks",
         "bf16_gemm": bf16,
         "torch_compile_backend": "aot_eager" if quick else "inductor",
         "tf32": "off in both (set explicitly)" if device == "cuda" else "not applicable on CPU",
@@ -330,17 +355,24 @@ def converged(group: dict) -> bool:
     return bool(found) and all(c["converged"] for c in found)
 
 
-def one_round(group: dict, procs: dict[str, Process], steps: dict[str, int], rng: random.Random, t0: float) -> dict:
+def one_round(group: dict, procs: dict[str, Process], steps: dict[str, int], rng: random.Random, t0: float,
+              faults: dict[str, list[float]]) -> dict:  # fmt: skip
+    """One block of each row and of the probe, in a fresh order; only the active worker runs."""
     order = [*group["rows"], group["probe"]]
     rng.shuffle(order)
     out = {"t": time.perf_counter() - t0}
     for rid in order:
         wname, local = rid.split("/", 1)
-        out[rid] = procs[wname].ask({"op": "block", "row": local, "steps": steps[rid]})["s"]
+        proc = procs[wname]
+        proc.resume()
+        reply = proc.ask({"op": "block", "row": local, "steps": steps[rid]})
+        proc.pause()
+        out[rid] = reply["s"]
+        faults.setdefault(rid, []).append(reply["faults"])
     return out
 
 
-def measure(groups, procs, steps, settings, budget_s, rng, t0, log) -> None:
+def measure(groups, procs, steps, settings, budget_s, rng, t0, log, faults) -> None:
     """Rounds of every group, round-robin in shuffled order, until each is converged or has
     spent its share of `budget_s`; time left over goes to the groups still short of the target."""
     start = time.perf_counter()
@@ -364,7 +396,7 @@ def measure(groups, procs, steps, settings, budget_s, rng, t0, log) -> None:
         rng.shuffle(active)
         for g in active:
             begun = time.perf_counter()
-            g["processes"][-1].append(one_round(g, procs, steps, rng, t0))
+            g["processes"][-1].append(one_round(g, procs, steps, rng, t0, faults))
             spent[g["name"]] += time.perf_counter() - begun
             g["spent_s"] += time.perf_counter() - begun
             if len(g["processes"][-1]) < settings["min_rounds_per_process"]:
@@ -425,6 +457,7 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
     rows: dict[str, dict] = {}
     steps: dict[str, int] = {}
     fma_runs, phases = [], []
+    faults: dict[str, list[float]] = {}  # minor page faults per step, every block of every row
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workdir = Path(tmp)
         fma = fma_peak.measure(threads, seconds=0.05 if quick else 0.2, workdir=workdir)
@@ -457,6 +490,8 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
                             }
                         else:
                             rows[rid]["first_call_later_s"].append(rep["first_call_s"])
+                for p in procs.values():
+                    p.pause()
                 startup = time.perf_counter() - begun
                 if r:
                     fma_runs.append(fma_peak.measure(threads, seconds=0.05 if quick else 0.2, workdir=workdir))
@@ -467,7 +502,7 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
                 log(f"process round {r + 1}/{settings['process_rounds']}: started in {startup:.0f} s, "
                     f"measuring for {budget:.0f} s ({time.perf_counter() - t0:.0f} s into the run)")  # fmt: skip
                 m0 = time.perf_counter()
-                measure(groups, procs, steps, settings, budget, rng, t0, log)
+                measure(groups, procs, steps, settings, budget, rng, t0, log, faults)
                 phases.append({"startup_s": startup, "measure_s": time.perf_counter() - m0})
             finally:
                 for p in procs.values():
@@ -475,6 +510,7 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
     means = geo_means(groups)
     for rid, rr in rows.items():
         rr["geomean_s"] = means[rid]
+        rr["page_faults_per_step"] = {"median": statistics.median(faults[rid]), "max": max(faults[rid])}
         if rr["flops"]:
             rr["gflops"] = rr["flops"] / means[rid] / 1e9
     comparisons = [c for g in groups for c in compare(g, pairs.REPS)]

@@ -13,7 +13,7 @@ REQUIRED = [("numpy", "eager"), ("torch", "eager"), ("torch", "compile")] + [
 TOP_KEYS = ("harness_version", "date", "quick", "device", "machine", "versions", "settings", "workers", "rows",
             "groups", "comparisons", "total_s")  # fmt: skip
 ROW_KEYS = ("id", "worker", "framework", "mode", "threads", "model", "task", "batch", "variant", "group",
-            "steps_per_block", "first_call_s", "geomean_s")  # fmt: skip
+            "steps_per_block", "first_call_s", "geomean_s", "page_faults_per_step")  # fmt: skip
 COMPARISON_KEYS = ("id", "group", "kind", "name", "a", "b", "ratio", "lo", "hi", "half_width", "converged",
                    "rounds", "processes", "verdict")  # fmt: skip
 

@@ -7,11 +7,12 @@ of stdout (the real fd 1 is pointed at stderr, so nothing a library prints can g
 
     {"op": "prepare"}                      build every row, time its first call, warm it up,
                                            estimate one call: {"rows": {row: {...}}}
-    {"op": "block", "row": R, "steps": N}  time N calls back to back: {"s": seconds per step}
+    {"op": "block", "row": R, "steps": N}  time N calls back to back: {"s": seconds per step,
+                                           "faults": minor page faults per step}
     {"op": "exit"}
 
-Between blocks the process sits in a blocking read of its pipe, so it takes no CPU from the
-process whose block is running; its thread pools sleep (the wait policies the coordinator sets).
+Between blocks the coordinator stops the process (SIGSTOP): none of its threads runs while
+another worker's block does.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import resource
+import signal
 import sys
 import threading
 import time
@@ -68,23 +71,42 @@ def prepare(module, spec: dict, settings: dict) -> tuple[dict, dict]:
             "device_peak_mib": getattr(module, "device_peak_mib", lambda: None)(),
         }
         print(f"  {spec['name']} {key}: {first:.2f} s first call", file=sys.stderr, flush=True)
+    # Every row once more, now that every other row has been built and run: the heap has grown
+    # to what all of them need, so a block does not page-fault on memory a later row moved.
+    for fn, _, _ in calls.values():
+        for _ in range(settings["warmup"]):
+            fn()
+        module.sync()
     return calls, report
 
 
-def block(module, fn, steps_per_call: int, one_call_s: float, steps: int) -> float:
+def block(module, fn, steps_per_call: int, one_call_s: float, steps: int) -> dict:
+    """Seconds and minor page faults per step over `steps` calls back to back."""
     if one_call_s < WARM_CALL_BELOW_S:
         fn()
         module.sync()
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     start = time.perf_counter()
     for _ in range(steps):
         fn()
     module.sync()  # queued device work must finish before the clock is read
-    return (time.perf_counter() - start) / steps / steps_per_call
+    seconds = time.perf_counter() - start
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+    return {"s": seconds / steps / steps_per_call, "faults": faults / steps / steps_per_call}
 
 
 def exit_with_parent() -> None:
-    """A killed coordinator (a test's timeout, Ctrl-C) must not leave workers holding memory."""
+    """A killed coordinator (a test's timeout, Ctrl-C) must not leave workers holding memory.
+    The coordinator keeps idle workers stopped (SIGSTOP), and a stopped process runs no
+    watcher thread: on Linux the kernel sends SIGKILL, which a stopped process still obeys."""
     parent = os.getppid()
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(3)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -119,7 +141,7 @@ def main(spec_path: str) -> None:
                 reply({"rows": report})
             elif msg["op"] == "block":
                 fn, per_call, one = calls[msg["row"]]
-                reply({"s": block(module, fn, per_call, one, msg["steps"])})
+                reply(block(module, fn, per_call, one, msg["steps"]))
             elif msg["op"] == "exit":
                 break
         except Exception as exc:  # the coordinator names the worker and stops the run
