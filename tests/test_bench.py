@@ -7,7 +7,12 @@ from __future__ import annotations
 import copy
 import json
 import math
+import os
 import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import generate
 import numpy as np
@@ -46,6 +51,9 @@ def test_quick_run_has_every_mode_group_and_comparison(quick):
         assert quick["versions"][key]
     assert quick["settings"]["interop_threads"] == 1
     assert quick["settings"]["wait_env"] == run.WAIT_ENV
+    assert quick["settings"]["malloc_env"] == run.MALLOC_ENV
+    for r in quick["rows"]:
+        assert 0 <= r["page_faults_per_step"]["median"] <= r["page_faults_per_step"]["max"], r["id"]
     assert quick["machine"]["fma_peak"]["all_threads_gflops"] > 0
     workloads = [g for g in quick["groups"] if g["kind"] == "workload"]
     names = {(c["group"], c["name"]) for c in quick["comparisons"]}
@@ -201,6 +209,65 @@ def test_the_driver_exits_non_zero_with_the_message(tmp_path, monkeypatch, capsy
     assert run.main(["--quick", "--out", str(tmp_path / "x.json"), "--no-report"]) == 2
     assert "bench failed: worker numpy:eager failed" in capsys.readouterr().err
     assert not (tmp_path / "x.json").exists()
+
+
+# Idle workers are stopped between their blocks; a stopped worker still dies with its coordinator.
+
+
+def _state(pid: int) -> str:
+    """The state letter in /proc/PID/stat (T: stopped, Z: exited, not yet reaped), or "gone"."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "gone"
+
+
+def _wait_for_state(pid: int, wanted: set[str], seconds: float = 10.0) -> str:
+    end = time.monotonic() + seconds
+    while (state := _state(pid)) not in wanted and time.monotonic() < end:
+        time.sleep(0.05)
+    return state
+
+
+PROBE_WORKER = run.worker("numpy", "eager", 1, [run.row("probe", "matmul", 8)])
+
+
+def test_an_idle_worker_is_stopped_and_its_next_block_resumes_it(tmp_path):
+    proc = run.Process(PROBE_WORKER, run.settings_for(True, "cpu", 1, False), tmp_path, "idle")
+    try:
+        proc.recv()
+        proc.ask({"op": "prepare"})
+        proc.pause()
+        assert _wait_for_state(proc.proc.pid, {"T"}) == "T"
+        proc.resume()
+        reply = proc.ask({"op": "block", "row": "probe/matmul/b8/default", "steps": 5})
+        assert reply["s"] > 0
+        assert reply["faults"] >= 0
+        proc.pause()
+    finally:
+        proc.close()  # resumes a stopped worker before asking it to exit
+    assert proc.proc.returncode == 0
+
+
+def test_a_stopped_worker_dies_with_a_killed_coordinator(tmp_path):
+    coordinator = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import sys; from pathlib import Path; from bench import run; "
+            f"p = run.Process(run.worker('numpy', 'eager', 1, [run.row('probe', 'matmul', 8)]), "
+            f"run.settings_for(True, 'cpu', 1, False), Path({str(tmp_path)!r}), 'orphan'); "
+            "p.recv(); p.pause(); print(p.proc.pid, flush=True); sys.stdin.read()"
+        )],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
+    )  # fmt: skip
+    try:
+        pid = int(coordinator.stdout.readline())
+        assert _wait_for_state(pid, {"T"}) == "T"
+        coordinator.kill()  # SIGKILL: no handler, no cleanup runs in the coordinator
+        coordinator.wait()
+        assert _wait_for_state(pid, {"gone", "Z"}) in {"gone", "Z"}, "a stopped worker outlived its coordinator"
+    finally:
+        coordinator.kill()
 
 
 def test_validate_names_what_is_missing_or_wrong(committed):

@@ -50,6 +50,7 @@ from bench.task import (
     WORKLOADS,
     batch_for,
 )
+from bench.worker import row_key
 
 ROOT = SCRIPTS.parent
 DEFAULT_OUT = ROOT / "docs" / "data" / "bench.json"
@@ -91,12 +92,17 @@ def worker(framework: str, mode: str, threads: int, rows: list[dict], suffix: st
     return {"name": name, "framework": framework, "mode": mode, "threads": threads, "env": env or {}, "rows": rows}
 
 
+def twin(w: dict, timed: dict, of: str) -> dict:
+    """An A/A worker: the configuration `of` again, timing only `timed`."""
+    return {**w, "timed": [timed], "twin_of": of}
+
+
 def row(model: str, task: str, batch: int, variant: str = "default") -> dict:
     return {"model": model, "task": task, "batch": batch, "variant": variant}
 
 
 def row_id(w: dict, r: dict) -> str:
-    return f"{w['name']}/{r['model']}/{r['task']}/b{r['batch']}/{r['variant']}"
+    return f"{w['name']}/{row_key(r)}"
 
 
 def workload_key(model: str, task: str, batch: int) -> str:
@@ -133,9 +139,9 @@ def plan(threads: int, quick: bool, bf16: bool) -> list[dict]:
         worker("tf", "function", threads, loads + keras),
         worker("tf", "xla", threads, loads),
         # A/A: the same configuration holding the same rows (so the same memory and caches), of
-        # which only the A/A row is timed
-        {**worker("torch", "eager", threads, loads + gemms + torch_variants, "twin"), "timed": [aa]},
-        {**worker("tf", "function", threads, loads + keras, "twin"), "timed": [aa]},
+        # which only the A/A row is timed, in blocks of the same step count as its configuration's
+        twin(worker("torch", "eager", threads, loads + gemms + torch_variants, "twin"), aa, "torch:eager"),
+        twin(worker("tf", "function", threads, loads + keras, "twin"), aa, "tf:function"),
         *(tips[:1] if quick else tips),  # --quick: one TensorFlow import fewer per tip
     ]
 
@@ -305,7 +311,7 @@ def settings_for(quick: bool, device: str, threads: int, bf16: bool) -> dict:
         "interop_threads": 1,
         "quick": quick,
         "warmup": 1 if quick else 2,
-        "block_s": 0.01 if quick else 0.2,
+        "block_s": 0.01 if quick else 0.1,
         "process_rounds": 1 if quick else 3,
         "min_rounds_per_process": 2 if quick else 4,
         "run_budget_s": 25 if quick else 540,  # the whole run, start-ups included
@@ -445,6 +451,28 @@ def prepare_all(procs: dict[str, Process], first: bool) -> dict[str, dict]:
     return reports
 
 
+def calibrate_all(workers: list[dict], procs: dict[str, Process], block_s: float) -> dict[str, float]:
+    """Seconds per call of every timed row, one row at a time with every other worker stopped
+    (a count set while another process compiled or warmed up made blocks far shorter than
+    asked, and a block of a few calls pays the first calls' cost after an idle spell). An A/A
+    twin takes the count of the configuration it twins: the two run identical blocks."""
+    out: dict[str, float] = {}
+    for w in workers:
+        if "twin_of" in w:
+            continue
+        proc = procs[w["name"]]
+        proc.resume()
+        for r in w.get("timed", w["rows"]):
+            out[row_id(w, r)] = proc.ask({"op": "calibrate", "row": row_key(r), "seconds": block_s / 2})["call_s"]
+        proc.pause()
+    for w in workers:
+        if "twin_of" in w:
+            twin = next(x for x in workers if x["name"] == w["twin_of"])
+            for r in w["timed"]:
+                out[row_id(w, r)] = out[row_id(twin, r)]
+    return out
+
+
 def run(quick: bool, device: str, threads: int, workers: list[dict] | None = None, log=print, **overrides) -> dict:
     t0 = time.perf_counter()
     cpu = machine.describe()
@@ -467,12 +495,16 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
             procs = start_processes(workers, settings, workdir, r)
             try:
                 reports = prepare_all(procs, first=(r == 0 and not quick))
+                for p in procs.values():
+                    p.pause()
+                if r == 0:
+                    call_s = calibrate_all(workers, procs, settings["block_s"])
                 for w in workers:
                     for r_ in w.get("timed", w["rows"]):
                         rid = row_id(w, r_)
-                        rep = reports[w["name"]][f"{r_['model']}/{r_['task']}/b{r_['batch']}/{r_['variant']}"]
+                        rep = reports[w["name"]][row_key(r_)]
                         if r == 0:
-                            steps[rid] = max(1, round(settings["block_s"] / rep["call_s"]))
+                            steps[rid] = max(1, round(settings["block_s"] / call_s[rid]))
                             rows[rid] = {
                                 "id": rid,
                                 "worker": w["name"],
@@ -490,8 +522,6 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
                             }
                         else:
                             rows[rid]["first_call_later_s"].append(rep["first_call_s"])
-                for p in procs.values():
-                    p.pause()
                 startup = time.perf_counter() - begun
                 if r:
                     fma_runs.append(fma_peak.measure(threads, seconds=0.05 if quick else 0.2, workdir=workdir))

@@ -7,6 +7,9 @@ of stdout (the real fd 1 is pointed at stderr, so nothing a library prints can g
 
     {"op": "prepare"}                      build every row, time its first call, warm it up,
                                            estimate one call: {"rows": {row: {...}}}
+    {"op": "calibrate", "row": R, "seconds": S}
+                                           time calls back to back for at least S:
+                                           {"call_s": seconds per call}
     {"op": "block", "row": R, "steps": N}  time N calls back to back: {"s": seconds per step,
                                            "faults": minor page faults per step}
     {"op": "exit"}
@@ -95,6 +98,24 @@ def block(module, fn, steps_per_call: int, one_call_s: float, steps: int) -> dic
     return {"s": seconds / steps / steps_per_call, "faults": faults / steps / steps_per_call}
 
 
+def calibrate(module, fn, target_s: float) -> float:
+    """Seconds per call from calls back to back that last at least `target_s`, the count
+    doubled until they do; the first call is untimed. The coordinator runs this with every
+    other worker stopped, so the count it sets is not skewed by another process's work."""
+    fn()
+    module.sync()
+    n = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        module.sync()
+        elapsed = time.perf_counter() - start
+        if elapsed >= target_s:
+            return elapsed / n
+        n *= 2
+
+
 def exit_with_parent() -> None:
     """A killed coordinator (a test's timeout, Ctrl-C) must not leave workers holding memory.
     The coordinator keeps idle workers stopped (SIGSTOP), and a stopped process runs no
@@ -139,6 +160,11 @@ def main(spec_path: str) -> None:
             if msg["op"] == "prepare":
                 calls, report = prepare(module, spec, settings)
                 reply({"rows": report})
+            elif msg["op"] == "calibrate":
+                fn, per_call, _ = calls[msg["row"]]
+                one = calibrate(module, fn, msg["seconds"])
+                calls[msg["row"]] = (fn, per_call, one)
+                reply({"call_s": one})
             elif msg["op"] == "block":
                 fn, per_call, one = calls[msg["row"]]
                 reply(block(module, fn, per_call, one, msg["steps"]))
