@@ -228,7 +228,8 @@ def machine_region(res: dict) -> str:
         f"| wait policy, every worker of both frameworks | {env} |",
         f"| malloc, every worker of both frameworks | {malloc} |",
         f"| idle workers | {s['idle_workers']} |",
-        f"| blocks | ~{s['block_s'] * 1e3:.0f} ms each, one at a time, the step count calibrated once per row |",
+        f"| blocks | ~{s['block_s'] * 1e3:.0f} ms each, one at a time, the step count calibrated once per row "
+        "with every other worker stopped (an A/A twin takes its configuration's) |",
         f"| rounds | at least {s['min_rounds_per_process']} per group and process, until the interval's "
         f"half-width is at most {s['target_half_width']:.0%} or the group's share of the run is spent |",
         f"| processes | every worker started {s['process_rounds']} times in the run |",
@@ -284,7 +285,7 @@ def controls_region(res: dict) -> str:
         f"Minor page faults per step, counted in every timed block: {len(faulting)} of {len(res['rows'])} rows "
         "fault once a step or more in a typical block"
         + (" (" + ", ".join(f"`{r['id']}`" for r in faulting) + ")" if faulting else "")
-        + f"; the most in any one block is {worst['page_faults_per_step']['max']:.1f} a step (`{worst['id']}`).",
+        + f"; the most in any one block is {worst['page_faults_per_step']['max']:,.0f} a step (`{worst['id']}`).",
     ]
     short = [c for c in res["comparisons"] if not c["converged"]]
     out += [
