@@ -11,7 +11,8 @@ ratio's interval is within 2% or the group's share of the run is spent. All work
 restarted a few times within the run ("process rounds") so that a process's own luck is
 sampled too. Every worker but the active one is stopped (SIGSTOP) while a block runs. The step
 count of each block is calibrated once, in the first process round, one row at a time with the
-other workers stopped, and then frozen. Writes the results JSON, then (unless --no-report) the page and charts from it.
+other workers stopped, and then frozen. Writes the results JSON, then (unless --no-report) the
+page and charts from it.
 
 --quick (under a minute) uses tiny shapes, short blocks and few rounds: it checks that every
 row runs and the output's structure, never speed.
