@@ -252,8 +252,8 @@ def test_an_idle_worker_is_stopped_and_its_next_block_resumes_it(tmp_path):
 def test_a_stopped_worker_dies_with_a_killed_coordinator(tmp_path):
     coordinator = subprocess.Popen(
         [sys.executable, "-c", (
-            "import sys; from pathlib import Path; from bench import run; "
-            f"p = run.Process(run.worker('numpy', 'eager', 1, [run.row('probe', 'matmul', 8)]), "
+            "import json, sys; from pathlib import Path; from bench import run; "
+            f"p = run.Process(json.loads({json.dumps(PROBE_WORKER)!r}), "
             f"run.settings_for(True, 'cpu', 1, False), Path({str(tmp_path)!r}), 'orphan'); "
             "p.recv(); p.pause(); print(p.proc.pid, flush=True); sys.stdin.read()"
         )],

@@ -66,7 +66,6 @@ def prepare(module, spec: dict, settings: dict) -> tuple[dict, dict]:
         calls[key] = (fn, task.steps_per_call, one)
         report[key] = {
             "first_call_s": first,
-            "call_s": one,
             "steps_per_call": task.steps_per_call,
             "flops": task.flops,
             # Rows built earlier stay alive, but memory their calls freed may be reused here: a lower bound.
