@@ -12,7 +12,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 REQUIREMENTS ?= requirements.txt
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.requirements.sha256
 JOBS ?= 2
 PYTEST_ARGS ?=
 
@@ -20,13 +19,12 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help venv serve build test test-fresh drift update data data-check lint format clean bench bench-quick browser-deps browser-test
+.PHONY: help venv serve build test drift update data data-check lint format clean bench bench-quick browser-deps browser-test
 
 help:
 	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
 	@echo "make test    run every test and every Python block of every page"
 	@echo "make build   strict static build into site/"
-	@echo "make test-fresh  every page's blocks in the install a reader gets from the package index alone"
 	@echo "make drift   every page's blocks on the newest torch, TensorFlow and Keras: docs/data/drift.json"
 	@echo "make update  rewrite every #> line from what the code printed, then make data (review the diff)"
 	@echo "make data    rewrite every generated table, file and verdict from the committed data"
@@ -38,18 +36,29 @@ help:
 	@echo "make browser-deps  install chromium + chromedriver (apt) and the pinned npm tools (npm ci)"
 	@echo "make browser-test  only the real-browser and workflow tests"
 
+# The index alone: a reader's pip sees neither this machine's local wheel folder
+# (PIP_FIND_LINKS) nor its pip.conf (which may cap torch below the pin), so both are
+# switched off for every install here. PyPI's Linux torch is the CUDA build, with Triton.
+INDEX_ONLY := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null
+
+# $(call fresh_venv,DIR,REQUIREMENTS,TAG): (re)build DIR from REQUIREMENTS, from the package
+# index alone, unless its stamp says it was built from this very file in this checkout.
+define fresh_venv
+want="$$(sha256sum $(2) | cut -d' ' -f1) $(3) $(CURDIR)"; \
+if [ -x $(1)/bin/python ] && $(1)/bin/python -c pass 2>/dev/null && [ "$$(cat $(1)/.requirements.sha256 2>/dev/null)" = "$$want" ]; then \
+  exit 0; \
+fi; \
+$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (the pins in requirements.txt are resolved for it); set PYTHON=/path/to/python3.11")'; \
+echo "==> building $(1) from $(2), from the package index alone"; \
+rm -rf $(1); \
+$(PYTHON) -m venv $(1); \
+$(INDEX_ONLY) $(1)/bin/python -m pip install -q --disable-pip-version-check -r $(2); \
+echo "$$want" > $(1)/.requirements.sha256; \
+echo "==> $(1) ready ($$(du -sh $(1) | cut -f1))"
+endef
+
 venv:
-	@want="$$(sha256sum $(REQUIREMENTS) | cut -d' ' -f1) $(REQUIREMENTS) $(CURDIR)"; \
-	if [ -x $(BIN)/python ] && $(BIN)/python -c pass 2>/dev/null && [ "$$(cat $(STAMP) 2>/dev/null)" = "$$want" ]; then \
-	  exit 0; \
-	fi; \
-	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (torch==2.13.0 and tensorflow-cpu==2.21.0 are pinned for it); set PYTHON=/path/to/python3.11")'; \
-	echo "==> building $(VENV) from $(REQUIREMENTS)"; \
-	rm -rf $(VENV); \
-	$(PYTHON) -m venv $(VENV); \
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r $(REQUIREMENTS) 2> >(grep -v 'is neither a file nor a directory' >&2); \
-	echo "$$want" > $(STAMP); \
-	echo "==> $(VENV) ready"
+	@$(call fresh_venv,$(VENV),$(REQUIREMENTS),$(REQUIREMENTS))
 
 # The use-case notebooks: executed once, then reused until their source or requirements.txt
 # changes (scripts/notebook_hooks.py); DOCS_EXECUTE_NOTEBOOKS=false skips them, true runs them fresh.
@@ -84,21 +93,6 @@ browser-deps:
 	  echo "$$want" > node_modules/.lock.sha256; \
 	fi
 
-# The install a reader gets: the package index alone, without this machine's local wheels
-# or constraints (PyPI's torch for Linux is the CUDA build, with Triton: about 7 GB). Then
-# every page's blocks, run as readers run them, in that environment.
-FRESH_VENV ?= .venv-fresh
-test-fresh:
-	@want="$$(sha256sum requirements.txt | cut -d' ' -f1) fresh $(CURDIR)"; \
-	if ! [ -x $(FRESH_VENV)/bin/python ] || [ "$$(cat $(FRESH_VENV)/.requirements.sha256 2>/dev/null)" != "$$want" ]; then \
-	  echo "==> building $(FRESH_VENV) from the package index alone"; \
-	  rm -rf $(FRESH_VENV); $(PYTHON) -m venv $(FRESH_VENV); \
-	  env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(FRESH_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt; \
-	  echo "$$want" > $(FRESH_VENV)/.requirements.sha256; \
-	fi
-	$(FRESH_VENV)/bin/python -c 'import importlib.metadata as m; print("torch", m.version("torch"), "triton", m.version("triton"))'
-	$(FRESH_VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile docs $(PYTEST_ARGS)
-
 # The site on the newest releases the package index offers (scripts/drift.py): every pin kept
 # but the frameworks', a separate environment from the index alone, every page's blocks run
 # there on the CPU. Blocks may fail: that is the finding. docs/data/drift.json records it and
@@ -106,13 +100,7 @@ test-fresh:
 DRIFT_VENV ?= .venv-drift
 drift: venv
 	$(BIN)/python scripts/drift.py requirements drift-requirements.txt
-	@want="$$(sha256sum drift-requirements.txt | cut -d' ' -f1) drift $(CURDIR)"; \
-	if ! [ -x $(DRIFT_VENV)/bin/python ] || [ "$$(cat $(DRIFT_VENV)/.requirements.sha256 2>/dev/null)" != "$$want" ]; then \
-	  echo "==> building $(DRIFT_VENV) from the package index alone"; \
-	  rm -rf $(DRIFT_VENV); $(PYTHON) -m venv $(DRIFT_VENV); \
-	  env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(DRIFT_VENV)/bin/python -m pip install -q --disable-pip-version-check -r drift-requirements.txt; \
-	  echo "$$want" > $(DRIFT_VENV)/.requirements.sha256; \
-	fi
+	@$(call fresh_venv,$(DRIFT_VENV),drift-requirements.txt,drift)
 	rm -f drift-requirements.txt
 	DOCS_BLOCKS_REPORT=$(DRIFT_VENV)/blocks.json $(DRIFT_VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
 	  --junitxml=$(DRIFT_VENV)/junit.xml docs $(PYTEST_ARGS) || true

@@ -13,10 +13,10 @@ if os.environ.get("PYTEST_XDIST_WORKER") and "OMP_NUM_THREADS" not in os.environ
     for _var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
         os.environ[_var] = str(_share)
 
-# The test modules import PyTorch and TensorFlow into one process. Where torch is the CUDA
-# build (the GPU runner, `make test-fresh`), it brings Triton, and Triton loaded after
-# TensorFlow crashes the interpreter (docs/interop.md#both-frameworks-in-one-process): load it
-# first, as every page does. The CPU build has no Triton, and this costs nothing there.
+# The test modules import PyTorch and TensorFlow into one process. PyPI's torch for Linux (the
+# suite's, as a reader's) brings Triton, and the Triton of torch 2.13 and 2.14 crashes the
+# interpreter when it loads after TensorFlow (docs/interop.md#both-frameworks-in-one-process):
+# load it first, as every page does, so the suite also runs on those. Without Triton, nothing.
 with contextlib.suppress(ImportError):
     import triton  # noqa: F401
 
@@ -40,6 +40,29 @@ def pytest_configure(config):
         missing = cuda_missing()
         if missing:
             raise pytest.UsageError(f"DOCS_DEVICE=cuda, but {missing}: refusing to run on the CPU")
+
+
+def pytest_report_header(config):
+    """The log's header names the build the suite runs on: a reader's install is PyPI's CUDA torch,
+    with Triton. Read from the installed files, so this process still imports no framework."""
+    from importlib import metadata, util
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    spec = util.find_spec("torch")
+    build = "not installed"
+    if spec and spec.origin:
+        text = open(os.path.join(os.path.dirname(spec.origin), "version.py"), encoding="utf-8").read()
+        import re
+
+        found = re.search(r"^cuda: Optional\[str\] = '([^']+)'|^cuda = '([^']+)'", text, re.M)
+        build = f"CUDA {found.group(1) or found.group(2)} build" if found else "CPU build"
+    names = ("torch", "triton", "tensorflow-cpu", "keras")
+    return [f"frameworks: torch {version('torch')} ({build}), " + ", ".join(f"{n} {version(n)}" for n in names[1:])]
 
 
 def cuda_missing() -> str:

@@ -1,11 +1,14 @@
-"""The site against the newest releases: `make drift` writes docs/data/drift.json.
+"""The site against the next releases: `make drift` writes docs/data/drift.json.
 
-    python scripts/drift.py requirements OUT      # requirements.txt with the newest frameworks
+    python scripts/drift.py requirements OUT      # requirements.txt with the next frameworks
     python scripts/drift.py report JUNIT OUT_JSON  # what held, from the drift run's JUnit XML
+    python scripts/drift.py policy                 # exit 1 when a pin trails too far
 
-The newest torch, TensorFlow and Keras are whatever the package index offers, asked with this
-machine's local wheels and pip configuration switched off, as a reader's pip would see it.
-Every other pin stays: the drift is the frameworks' own, not their dependencies'.
+The drift looks one step ahead: each framework's newest release on the package index,
+pre-releases included (TensorFlow's release candidates, say), asked with this machine's local
+wheels and pip configuration switched off, as a reader's pip would see it. Every other pin
+stays: the drift is the frameworks' own, not their dependencies'. The policy (README.md,
+"Maintaining") is checked against the newest *stable* releases.
 """
 
 from __future__ import annotations
@@ -33,9 +36,16 @@ def index_env() -> dict[str, str]:
     return env
 
 
-def newest(name: str) -> str:
+# The pins trail the newest stable release by at most this many minor versions.
+MAX_MINOR_LAG = 1
+
+
+def newest(name: str, pre: bool = False) -> str:
+    """The newest version the package index offers; with `pre`, pre-releases count too."""
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "index", "versions", "--disable-pip-version-check", name],
+        [sys.executable, "-m", "pip", "index", "versions", "--disable-pip-version-check"]
+        + (["--pre"] if pre else [])
+        + [name],
         capture_output=True,
         text=True,
         env=index_env(),
@@ -96,7 +106,41 @@ def _difference(message: str) -> dict[str, str]:
     return {"kind": "error", "error": last[:300]}
 
 
-def report(junit: Path, blocks: Path, versions: dict[str, str], pins: dict[str, str], day: str) -> dict:
+def is_prerelease(version: str) -> bool:
+    from packaging.version import Version
+
+    return Version(version).is_prerelease
+
+
+def minor_lag(pinned_version: str, stable: str) -> int:
+    """How many minor releases the pin trails the newest stable one (a major release counts as
+    more than the policy allows)."""
+    from packaging.version import Version
+
+    pin, new = Version(pinned_version), Version(stable)
+    if new.major != pin.major:
+        return MAX_MINOR_LAG + 1 if new.major > pin.major else 0
+    return max(0, new.minor - pin.minor)
+
+
+def policy(pins: dict[str, str], stable: dict[str, str]) -> list[str]:
+    """Each framework whose pin trails its newest stable release by more than the policy allows."""
+    return [
+        f"{NAMES[name]}: the site pins {pins[name]}, the newest stable release is {stable[name]} "
+        f"({minor_lag(pins[name], stable[name])} minor versions behind; the policy allows {MAX_MINOR_LAG})"
+        for name in stable
+        if minor_lag(pins[name], stable[name]) > MAX_MINOR_LAG
+    ]
+
+
+def report(
+    junit: Path,
+    blocks: Path,
+    versions: dict[str, str],
+    pins: dict[str, str],
+    day: str,
+    stable: dict[str, str] | None = None,
+) -> dict:
     """drift.json from the run's JUnit XML (failure messages) and block table (counts per page)."""
     import ast
 
@@ -127,6 +171,7 @@ def report(junit: Path, blocks: Path, versions: dict[str, str], pins: dict[str, 
         "checked": day,
         "device": table["device"],
         "newest": versions,
+        "stable": stable if stable is not None else dict(versions),
         "pinned": {name: pins[name] for name in versions},
         "pages": pages,
         "problems": table["problems"],
@@ -137,13 +182,29 @@ def render(data: dict) -> str:
     """The home page's line: how much of the site holds on the newest releases."""
     held = sum(p["held"] for p in data["pages"].values())
     blocks = sum(p["blocks"] for p in data["pages"].values())
-    newest = ", ".join(f"{NAMES[n]} {v}" for n, v in data["newest"].items())
+    skipped = sum(p.get("skipped", 0) for p in data["pages"].values())
+    newest = ", ".join(
+        f"{NAMES[n]} {v}" + (" (pre-release)" if is_prerelease(v) else "") for n, v in data["newest"].items()
+    )
     moved = [f"{NAMES[n]} {data['pinned'][n]}" for n, v in data["newest"].items() if v != data["pinned"][n]]
     pinned = f"the site pins {', '.join(moved)}" if moved else "these are the site's own pins"
     out = [
-        f"**On the newest releases ({newest}; {pinned}): {held} of {blocks} blocks hold** "
-        f"(CPU, run on {data['checked']} by `make drift`; data in `docs/data/drift.json`)."
+        f"**On the next releases ({newest}; {pinned}): {held} of {blocks} blocks hold** "
+        f"(CPU, run on {data['checked']} by `make drift`; data in `docs/data/drift.json`)"
+        + (f"; {skipped} GPU-only blocks were skipped, not counted as held." if skipped else ".")
     ]
+    stable = data.get("stable", data["newest"])
+    late = policy(data["pinned"], stable)
+    newest_stable = ", ".join(f"{NAMES[n]} {v}" for n, v in stable.items())
+    out.append("")
+    out.append(
+        f"Newest stable releases that day: {newest_stable}. "
+        + (
+            "**The pins trail them by more than the policy allows:** " + "; ".join(late) + "."
+            if late
+            else f"The pins trail them by at most {MAX_MINOR_LAG} minor version, as the policy asks."
+        )
+    )
     diffs = [(page, d) for page, p in data["pages"].items() for d in p["differences"] if d["kind"] != "not run"]
     if diffs:
         out.append("")
@@ -168,7 +229,7 @@ def render(data: dict) -> str:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["requirements"] and len(argv) == 2:
-        versions = {name: newest(name) for name in FRAMEWORKS}
+        versions = {name: newest(name, pre=True) for name in FRAMEWORKS}
         text = with_versions((ROOT / "requirements.txt").read_text(encoding="utf-8"), versions)
         Path(argv[1]).write_text(text, encoding="utf-8")
         print("drift:", ", ".join(f"{n} {v}" for n, v in versions.items()))
@@ -180,10 +241,18 @@ def main(argv: list[str]) -> int:
         versions = {name: metadata.version(name) for name in FRAMEWORKS}  # what this venv really has
         pins = pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
         day = datetime.datetime.now(datetime.UTC).date().isoformat()
-        data = report(Path(argv[1]), Path(argv[2]), versions, pins, day)
+        stable = {name: newest(name) for name in FRAMEWORKS}
+        data = report(Path(argv[1]), Path(argv[2]), versions, pins, day, stable)
         Path(argv[3]).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         print(render(data))
         return 0
+    if argv == ["policy"]:
+        pins = pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+        stable = {name: newest(name) for name in FRAMEWORKS}
+        late = policy(pins, stable)
+        for line in late or [f"{NAMES[n]}: pinned {pins[n]}, newest stable {v}" for n, v in stable.items()]:
+            print(("drift policy broken: " if late else "drift policy holds: ") + line)
+        return 1 if late else 0
     print(__doc__, file=sys.stderr)
     return 2
 

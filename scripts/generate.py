@@ -122,6 +122,13 @@ def _pipelines() -> Wanted:
     return {pipelines.PAGE: {pipelines.REGION: pipelines.render(json.loads(pipelines.DATA.read_text("utf-8")))}}
 
 
+def _triton_order() -> Wanted:
+    import triton_order
+
+    data = json.loads(triton_order.DATA.read_text(encoding="utf-8"))
+    return {triton_order.PAGE: {triton_order.REGION: triton_order.render(data)}}
+
+
 def _graph_pictures() -> Wanted:
     import draw_graphs
 
@@ -141,6 +148,7 @@ REGISTRY = {
         Generator("pipelines", "docs/data/pipelines.json (scripts/bench/pipelines.py)", _pipelines),
         Generator("use-case-metrics", "docs/use-cases/metrics.json (scripts/notebook_hooks.py)", _use_case_metrics),
         Generator("drift", "docs/data/drift.json (make drift measures it)", _drift),
+        Generator("triton-order", "docs/data/triton_order.json (scripts/triton_order.py)", _triton_order),
         Generator("graph-pictures", "the graphs the frameworks trace now", _graph_pictures, slow=True),
     )
 }

@@ -32,7 +32,7 @@ from common import FLOAT_ATOL, assert_parity
 def pages_routes():
     """The page's code, imported: it exports every route and runs its checks on the way."""
     with warnings.catch_warnings():  # TorchScript's deprecation is tested below, not here
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
         table, _ = deployment_table.routes()
     return table
 
@@ -78,15 +78,16 @@ def test_parity_check_refuses_a_wrong_shape():
 
 
 def test_torchscript_warns_and_points_to_torch_export(tmp_path):
+    """Since torch 2.14 the warnings are FutureWarning, shown by default (2.13: DeprecationWarning)."""
     import torch
 
     module = torch.nn.Linear(2, 2)
-    with pytest.warns(DeprecationWarning, match=r"`torch.jit.script` is deprecated.*`torch.compile` or `torch.export`"):
+    with pytest.warns(FutureWarning, match=r"`torch.jit.script` is deprecated.*`torch.compile` or `torch.export`"):
         scripted = torch.jit.script(module)
-    with pytest.warns(DeprecationWarning, match=r"`torch.jit.trace` is deprecated.*`torch.export`"):
+    with pytest.warns(FutureWarning, match=r"`torch.jit.trace` is deprecated.*`torch.export`"):
         torch.jit.trace(module, torch.zeros(1, 2))
     scripted.save(str(tmp_path / "m.pt"))
-    with pytest.warns(DeprecationWarning, match=r"`torch.jit.load` is deprecated.*`torch.export`"):
+    with pytest.warns(FutureWarning, match=r"`torch.jit.load` is deprecated.*`torch.export`"):
         torch.jit.load(str(tmp_path / "m.pt"))
 
 

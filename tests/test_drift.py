@@ -112,6 +112,43 @@ def test_report_counts_what_held_and_names_each_failure(tmp_path):
     assert "the site pins PyTorch 2.13.0" in shown
     assert "2 of 3 blocks hold" in shown
     assert "| [index.md](index.md) | 20 | prints `1.01` where the page shows `1.00` |" in shown
+    # 9.9 is seven major releases on: the policy is broken, and the line says so.
+    assert "**The pins trail them by more than the policy allows:** PyTorch: the site pins 2.13.0" in shown
+
+
+def test_a_release_candidate_is_named_as_one_and_skips_are_not_held(tmp_path):
+    blocks = tmp_path / "blocks.json"
+    table = {"collected": 3, "executed": 2, "failed": 0, "skipped": 1, "not run": 0, "skips": []}
+    blocks.write_text(json.dumps({"device": "cpu", "pages": {"docs/index.md": table}, "problems": []}))
+    pins = {"torch": "2.15.0", "tensorflow-cpu": "2.21.0", "keras": "3.15.1"}
+    data = drift.report(_junit(tmp_path, {}), blocks, {**pins, "tensorflow-cpu": "2.22.0rc0"}, pins, "2026-12-06", pins)
+    shown = drift.render(data)
+    assert "TensorFlow 2.22.0rc0 (pre-release)" in shown
+    assert "the site pins TensorFlow 2.21.0" in shown
+    assert "2 of 2 blocks hold" in shown
+    assert "1 GPU-only blocks were skipped, not counted as held" in shown
+    assert "The pins trail them by at most 1 minor version, as the policy asks." in shown
+
+
+@pytest.mark.parametrize(
+    ("pin", "stable", "lag"),
+    [("2.15.0", "2.15.0", 0), ("2.14.1", "2.15.0", 1), ("2.13.0", "2.15.0", 2), ("2.15.0", "3.0.0", 2), ("3.1.0", "3.0.0", 0)],
+)
+def test_minor_lag(pin, stable, lag):
+    assert drift.minor_lag(pin, stable) == lag
+
+
+def test_the_policy_names_each_pin_that_trails_too_far():
+    pins = {"torch": "2.13.0", "tensorflow-cpu": "2.21.0", "keras": "3.15.1"}
+    late = drift.policy(pins, {"torch": "2.15.0", "tensorflow-cpu": "2.22.0", "keras": "3.15.1"})
+    assert late == ["PyTorch: the site pins 2.13.0, the newest stable release is 2.15.0 (2 minor versions behind; the policy allows 1)"]
+
+
+def test_the_committed_pins_keep_the_policy_on_the_day_of_the_drift_run():
+    data = json.loads(drift.DATA.read_text(encoding="utf-8"))
+    pins = drift.pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+    assert data["pinned"] == {name: pins[name] for name in drift.FRAMEWORKS}, "run `make drift` after a bump"
+    assert drift.policy(pins, data["stable"]) == []
 
 
 def test_a_drift_run_that_wrote_no_block_table_fails_clearly(tmp_path):
@@ -125,6 +162,19 @@ def test_requirements_swap_only_the_frameworks_pins():
     assert out == "numpy==2.4.6\ntorch==2.15.0\nkeras==3.16.0\ntensorflow-cpu==2.21.0\n"
     with pytest.raises(SystemExit, match="pins none of"):
         drift.with_versions("numpy==2.4.6\n", {"torch": "2.15.0"})
+
+
+def test_the_drift_asks_for_pre_releases_and_the_policy_does_not(monkeypatch):
+    asked = []
+
+    def run(args, **kwargs):
+        asked.append(args)
+        return SimpleNamespace(returncode=0, stdout="torch (2.16.0rc1)\nAvailable versions: 2.16.0rc1", stderr="")
+
+    monkeypatch.setattr(drift.subprocess, "run", run)
+    assert drift.newest("torch", pre=True) == "2.16.0rc1"
+    drift.newest("torch")
+    assert "--pre" in asked[0] and "--pre" not in asked[1]
 
 
 def test_no_version_from_the_index_is_a_clear_error(monkeypatch):

@@ -121,3 +121,36 @@ def test_every_trap_is_tested_and_shown(gaps):
     page = PAGE.read_text(encoding="utf-8")
     for trap in TRAPS:
         assert f'--8<-- "snippets/interop/traps.py:{trap}"' in page, trap
+
+
+def _triton_data() -> dict:
+    import json
+
+    import triton_order
+
+    return json.loads(triton_order.DATA.read_text(encoding="utf-8"))
+
+
+def test_triton_order_table_is_the_committed_measurement():
+    assert generate.stale(["triton-order"]) == []
+
+
+def test_the_crash_versions_in_the_prose_are_the_measured_ones():
+    """The home page names the torch releases whose Triton was measured to crash after TensorFlow:
+    a new measurement that changes the set fails here until the page follows. (The snippet asserts
+    the crash for whatever Triton is installed, so a release that stops crashing fails the block.)"""
+    import triton_order
+
+    data = _triton_data()
+    crashing = [".".join(r["torch"].split(".")[:2]) for r in data["rows"] if triton_order.crashed(r)]
+    assert crashing, "no measured row crashes: the page's crash section no longer applies"
+    named = ", ".join(crashing[:-1]) + " and " + crashing[-1] if len(crashing) > 1 else crashing[0]
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8").replace("\n", " ")
+    assert f"measured with the Triton of torch {named})" in home
+
+
+def test_a_measured_crash_is_shown_with_its_signal():
+    import triton_order
+
+    data = {**_triton_data(), "rows": [{"torch": "2.13.0", "triton": "3.7.1", "exit_code": -11}]}
+    assert "| 2.13.0 | 3.7.1 | **crashes** (signal 11) |" in triton_order.render(data)

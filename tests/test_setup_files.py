@@ -16,14 +16,49 @@ def requirement_lines(name: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+PIN = re.compile(r"(?P<name>[A-Za-z0-9_.\-\[\]]+)==(?P<version>[^=\s;]+)(?: ; (?P<marker>.+))?")
+
+
 def test_every_requirement_is_pinned_exactly():
-    pinned = re.compile(r"[A-Za-z0-9_.\-\[\]]+==[^=\s]+")
-    loose = [line for line in requirement_lines("requirements.txt") if not pinned.fullmatch(line)]
+    loose = [line for line in requirement_lines("requirements.txt") if not PIN.fullmatch(line)]
     assert not loose, loose
     names = {line.split("==")[0].lower() for line in requirement_lines("requirements.txt")}
-    needed = {"torch", "tensorflow-cpu", "mkdocs", "mkdocs-material", "mkdocs-jupyter", "sybil", "pytest-examples"}
+    needed = {"torch", "triton", "tensorflow-cpu", "mkdocs", "mkdocs-material", "mkdocs-jupyter", "sybil", "pytest-examples"}
     assert needed <= names, needed - names
-    assert "torch==2.13.0" in requirement_lines("requirements.txt")
+
+
+def test_the_suite_runs_on_exactly_what_requirements_txt_pins():
+    """The reader's install: every pin that applies here is the installed version, torch is
+    PyPI's build (no local `+cpu` wheel), and Triton is there beside it."""
+    from importlib import metadata
+
+    from packaging.markers import Marker
+    from packaging.utils import canonicalize_name
+
+    wrong = []
+    for line in requirement_lines("requirements.txt"):
+        pin = PIN.fullmatch(line)
+        if pin["marker"] and not Marker(pin["marker"]).evaluate():
+            continue
+        name = canonicalize_name(pin["name"].split("[")[0])
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = "not installed"
+        if canonicalize_name(installed) != canonicalize_name(pin["version"]) and installed.split("+")[0] != pin["version"]:
+            wrong.append(f"{name}: pinned {pin['version']}, installed {installed}")
+    assert not wrong, "the environment is not the one requirements.txt pins (rebuild it: make venv):\n" + "\n".join(wrong)
+    assert "+cpu" not in metadata.version("torch"), "torch is a local CPU wheel, not the package index's build"
+
+
+def test_the_environment_is_built_from_the_package_index_alone():
+    """`make venv` switches off this machine's local wheel folder and pip configuration."""
+    done = subprocess.run(
+        ["make", "-n", "venv", "VENV=/nonexistent-venv"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    installs = re.findall(r"(\S+ \S+ \S+ \S+) /nonexistent-venv/bin/python -m pip install", done.stdout)
+    assert installs and done.stdout.count("pip install") == len(installs), done.stdout
+    assert set(installs) == {"env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null"}, installs
 
 
 def test_gpu_requirements_are_generated_from_the_cpu_set():

@@ -166,20 +166,22 @@ assert_parity("ExecuTorch", run_pte(x_test), torch_logits)
 import warnings
 
 with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter(
-        "always"
-    )  # DeprecationWarning is hidden outside __main__ by default
+    warnings.simplefilter("always")  # show every warning, however often it repeats
     scripted = torch.jit.script(torch_model)
+# torch 2.14 made these FutureWarning, which Python shows by default; up to 2.13
+# they were DeprecationWarning, which it hides outside __main__.
 deprecations = {
-    str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)
+    f"{w.category.__name__}: {w.message}"
+    for w in caught
+    if issubclass(w.category, (DeprecationWarning, FutureWarning))
 }
 print(*sorted(deprecations), sep="\n")
-#> `torch.jit.script` is deprecated. Please switch to `torch.compile` or `torch.export`.
+#> FutureWarning: `torch.jit.script` is deprecated. Please switch to `torch.compile` or `torch.export`.
 assert any("torch.export" in message for message in deprecations)
 
 # Deprecated is not removed: a scripted model still saves, loads and matches.
 with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", FutureWarning)
     scripted.save(str(folder / "digits.ts"))
     reloaded = torch.jit.load(str(folder / "digits.ts"))
 assert_parity(

@@ -47,11 +47,15 @@ if importlib.util.find_spec("triton"):
 """
 tf_first = exit_code(f"import tensorflow; {OPTIMIZER}")
 fixed = exit_code(f"{TRITON_FIRST}\nimport tensorflow\n{OPTIMIZER}")
-if importlib.util.find_spec("triton"):  # PyPI's torch for Linux, the CUDA build
-    assert exit_code("import tensorflow; import triton") == -signal.SIGSEGV
-    assert tf_first == -signal.SIGSEGV, tf_first
-else:  # the CPU build of torch ships no Triton, so nothing can collide
+if importlib.util.find_spec("triton"):  # PyPI's torch for Linux brings it
+    # Killed by a signal: SIGSEGV with the Triton of torch 2.13 and 2.14, SIGABRT
+    # ("LLVM ERROR: inconsistency in registered CommandLine options") with 2.15's.
+    assert exit_code("import tensorflow; import triton") < 0
+    assert tf_first < 0, tf_first
+else:  # a CPU build of torch ships no Triton, so nothing can collide
     assert tf_first == 0, tf_first
+print("an optimizer after TensorFlow:", "crashes" if tf_first < 0 else "runs")
+#> an optimizer after TensorFlow: crashes
 print("an optimizer after TensorFlow, with Triton loaded first, works:", fixed == 0)
 #> an optimizer after TensorFlow, with Triton loaded first, works: True
 # --8<-- [end:crash]
