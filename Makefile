@@ -101,6 +101,12 @@ DRIFT_VENV ?= .venv-drift
 drift: venv
 	$(BIN)/python scripts/drift.py requirements drift-requirements.txt
 	@$(call fresh_venv,$(DRIFT_VENV),drift-requirements.txt,drift)
+	@# TensorFlow's release candidates ask for keras-nightly, which installs into the same keras/
+	@# folder as the pinned Keras: Keras's own release goes back on top, as a reader would put it.
+	@if $(DRIFT_VENV)/bin/python -m pip show -q keras-nightly 2>/dev/null; then \
+	  echo "==> keras-nightly came with TensorFlow's pre-release: reinstalling $$(grep -i '^keras==' drift-requirements.txt) over it"; \
+	  $(INDEX_ONLY) $(DRIFT_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps --force-reinstall "$$(grep -i '^keras==' drift-requirements.txt)"; \
+	fi
 	rm -f drift-requirements.txt
 	DOCS_BLOCKS_REPORT=$(DRIFT_VENV)/blocks.json $(DRIFT_VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
 	  --junitxml=$(DRIFT_VENV)/junit.xml docs $(PYTEST_ARGS) || true

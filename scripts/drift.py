@@ -193,6 +193,11 @@ def render(data: dict) -> str:
         f"(CPU, run on {data['checked']} by `make drift`; data in `docs/data/drift.json`)"
         + (f"; {skipped} GPU-only blocks were skipped, not counted as held." if skipped else ".")
     ]
+    if data.get("keras_nightly"):
+        out[0] += (
+            f" TensorFlow {data['newest']['tensorflow-cpu']} asks for keras-nightly; it came in as "
+            f"{data['keras_nightly']}, and Keras {data['newest']['keras']} was reinstalled over it."
+        )
     stable = data.get("stable", data["newest"])
     late = policy(data["pinned"], stable)
     newest_stable = ", ".join(f"{NAMES[n]} {v}" for n, v in stable.items())
@@ -239,10 +244,16 @@ def main(argv: list[str]) -> int:
         from importlib import metadata
 
         versions = {name: metadata.version(name) for name in FRAMEWORKS}  # what this venv really has
+        try:
+            nightly = metadata.version("keras-nightly")
+        except metadata.PackageNotFoundError:
+            nightly = None
         pins = pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
         day = datetime.datetime.now(datetime.UTC).date().isoformat()
         stable = {name: newest(name) for name in FRAMEWORKS}
         data = report(Path(argv[1]), Path(argv[2]), versions, pins, day, stable)
+        if nightly:
+            data["keras_nightly"] = nightly
         Path(argv[3]).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         print(render(data))
         return 0
