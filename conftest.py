@@ -56,8 +56,10 @@ def pytest_report_header(config):
     spec = util.find_spec("torch")
     build = "not installed"
     if spec and spec.origin:
-        text = open(os.path.join(os.path.dirname(spec.origin), "version.py"), encoding="utf-8").read()
         import re
+        from pathlib import Path
+
+        text = (Path(spec.origin).parent / "version.py").read_text(encoding="utf-8")
 
         found = re.search(r"^cuda: Optional\[str\] = '([^']+)'|^cuda = '([^']+)'", text, re.M)
         build = f"CUDA {found.group(1) or found.group(2)} build" if found else "CPU build"

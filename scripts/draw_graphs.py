@@ -180,6 +180,10 @@ def node_lists() -> dict[str, tuple[list, str]]:
     os.environ["DOCS_DEVICE"] = "cpu"  # the graphs do not depend on the device; the pictures must not either
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     sys.path.insert(0, str(ROOT / "snippets"))
+    # Both frameworks' snippets run in this one process, TensorFlow's first: Triton (PyPI's
+    # torch brings it) loaded after TensorFlow kills the process (docs/interop.md), so first.
+    with contextlib.suppress(ImportError):
+        import triton  # noqa: F401
     found = {}
     for filename, snippet, variable, title in PICTURES:
         with contextlib.redirect_stdout(io.StringIO()):

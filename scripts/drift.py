@@ -178,6 +178,10 @@ def report(
     }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun} was" if n == 1 else f"{n} {noun}s were"
+
+
 def render(data: dict) -> str:
     """The home page's line: how much of the site holds on the newest releases."""
     held = sum(p["held"] for p in data["pages"].values())
@@ -191,7 +195,7 @@ def render(data: dict) -> str:
     out = [
         f"**On the next releases ({newest}; {pinned}): {held} of {blocks} blocks hold** "
         f"(CPU, run on {data['checked']} by `make drift`; data in `docs/data/drift.json`)"
-        + (f"; {skipped} GPU-only blocks were skipped, not counted as held." if skipped else ".")
+        + (f"; {_count(skipped, 'GPU-only block')} skipped, not counted as held." if skipped else ".")
     ]
     if data.get("keras_nightly"):
         out[0] += (

@@ -95,7 +95,7 @@ def measure() -> dict:
             row["exit_code"] = done.returncode
     return {
         "checked": datetime.datetime.now(datetime.UTC).date().isoformat(),
-        "machine": f"{platform.machine()}, {platform.libc_ver()[0]} {platform.libc_ver()[1]}, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {' '.join(platform.libc_ver())}, Python {platform.python_version()}",
         "tensorflow-cpu": tensorflow,
         "probe": PROBE,
         "rows": rows,

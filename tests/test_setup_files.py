@@ -23,7 +23,8 @@ def test_every_requirement_is_pinned_exactly():
     loose = [line for line in requirement_lines("requirements.txt") if not PIN.fullmatch(line)]
     assert not loose, loose
     names = {line.split("==")[0].lower() for line in requirement_lines("requirements.txt")}
-    needed = {"torch", "triton", "tensorflow-cpu", "mkdocs", "mkdocs-material", "mkdocs-jupyter", "sybil", "pytest-examples"}
+    needed = {"torch", "triton", "tensorflow-cpu", "keras", "mkdocs", "mkdocs-material", "mkdocs-jupyter"}
+    needed |= {"sybil", "pytest-examples"}
     assert needed <= names, needed - names
 
 
@@ -45,9 +46,14 @@ def test_the_suite_runs_on_exactly_what_requirements_txt_pins():
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:
             installed = "not installed"
-        if canonicalize_name(installed) != canonicalize_name(pin["version"]) and installed.split("+")[0] != pin["version"]:
+        if (
+            canonicalize_name(installed) != canonicalize_name(pin["version"])
+            and installed.split("+")[0] != pin["version"]
+        ):
             wrong.append(f"{name}: pinned {pin['version']}, installed {installed}")
-    assert not wrong, "the environment is not the one requirements.txt pins (rebuild it: make venv):\n" + "\n".join(wrong)
+    assert not wrong, "the environment is not the one requirements.txt pins (rebuild it: make venv):\n" + "\n".join(
+        wrong
+    )
     assert "+cpu" not in metadata.version("torch"), "torch is a local CPU wheel, not the package index's build"
 
 
@@ -57,7 +63,8 @@ def test_the_environment_is_built_from_the_package_index_alone():
         ["make", "-n", "venv", "VENV=/nonexistent-venv"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     installs = re.findall(r"(\S+ \S+ \S+ \S+) /nonexistent-venv/bin/python -m pip install", done.stdout)
-    assert installs and done.stdout.count("pip install") == len(installs), done.stdout
+    assert installs, done.stdout
+    assert done.stdout.count("pip install") == len(installs), done.stdout
     assert set(installs) == {"env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null"}, installs
 
 

@@ -171,13 +171,15 @@ with warnings.catch_warnings(record=True) as caught:
 # torch 2.14 made these FutureWarning, which Python shows by default; up to 2.13
 # they were DeprecationWarning, which it hides outside __main__.
 deprecations = {
-    f"{w.category.__name__}: {w.message}"
+    (w.category.__name__, str(w.message))
     for w in caught
     if issubclass(w.category, (DeprecationWarning, FutureWarning))
 }
-print(*sorted(deprecations), sep="\n")
-#> FutureWarning: `torch.jit.script` is deprecated. Please switch to `torch.compile` or `torch.export`.
-assert any("torch.export" in message for message in deprecations)
+for category, message in sorted(deprecations):
+    print(f"{category}:", message, sep="\n")
+#> FutureWarning:
+#> `torch.jit.script` is deprecated. Please switch to `torch.compile` or `torch.export`.
+assert any("torch.export" in message for _, message in deprecations)
 
 # Deprecated is not removed: a scripted model still saves, loads and matches.
 with warnings.catch_warnings():

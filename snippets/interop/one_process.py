@@ -27,7 +27,6 @@ print(f"TensorFlow's LLVM visible to later libraries: before {before}, after {af
 
 # --8<-- [start:crash]
 import importlib.util
-import signal
 
 
 def exit_code(code: str) -> int:
