@@ -77,6 +77,15 @@ def test_parity_check_refuses_a_wrong_shape():
         assert_parity("r", np.zeros((2, 10)), np.zeros((3, 10)))
 
 
+def test_the_onnx_exporter_goes_through_torch_export_by_default():
+    """docs/deployment.md says `dynamo=True` is the default of `torch.onnx.export` on the pinned torch."""
+    import inspect
+
+    import torch
+
+    assert inspect.signature(torch.onnx.export).parameters["dynamo"].default is True
+
+
 def test_torchscript_warns_and_points_to_torch_export(tmp_path):
     """Since torch 2.14 the warnings are FutureWarning, shown by default (2.13: DeprecationWarning)."""
     import torch
@@ -84,7 +93,7 @@ def test_torchscript_warns_and_points_to_torch_export(tmp_path):
     module = torch.nn.Linear(2, 2)
     with pytest.warns(FutureWarning, match=r"`torch.jit.script` is deprecated.*`torch.compile` or `torch.export`"):
         scripted = torch.jit.script(module)
-    with pytest.warns(FutureWarning, match=r"`torch.jit.trace` is deprecated.*`torch.export`"):
+    with pytest.warns(FutureWarning, match=r"`torch.jit.trace` is deprecated.*`torch.compile` or `torch.export`"):
         torch.jit.trace(module, torch.zeros(1, 2))
     scripted.save(str(tmp_path / "m.pt"))
     with pytest.warns(FutureWarning, match=r"`torch.jit.load` is deprecated.*`torch.export`"):
