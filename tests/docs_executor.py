@@ -351,6 +351,12 @@ def device_name() -> str:
 def evaluate(example) -> None:
     block: PythonBlock = example.parsed
     if block.gpu_only and device_name() != "cuda":
+        if block.expected_output:
+            # Skipped here, so nothing printed them: they would be output no run showed.
+            raise DocsBlockError(
+                f"{block.where}: a gpu-only block shows `#>` lines, but no run on this device "
+                "printed them: assert the result in code instead"
+            )
         pytest.skip(f"gpu-only: {block.gpu_only}")
     run_block(block)
 

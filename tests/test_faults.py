@@ -83,6 +83,15 @@ PAGES = {
         raise RuntimeError("must not run on the CPU")
         ```
         """,
+    "fault-gpu-output.md": """\
+        # A GPU-only block that shows output nobody measured
+
+        <!-- gpu-only: float16 on CUDA -->
+        ```python
+        print("scale:", 65536.0)
+        #> scale: 65536.0
+        ```
+        """,
     "fault-repo-import.md": """\
         # A block that imports from the repository
 
@@ -195,6 +204,15 @@ def test_block_reading_a_repository_file_fails(faulty_run):
     done, _ = faulty_run
     assert (
         "docs/fault-repo-file.md:4: FileNotFoundError: [Errno 2] No such file or directory: 'mkdocs.yml'" in done.stdout
+    )
+
+
+def test_gpu_only_block_with_output_lines_fails_on_cpu(faulty_run):
+    done, report = faulty_run
+    assert report["pages"]["docs/fault-gpu-output.md"]["failed"] == 1
+    assert (
+        "docs/fault-gpu-output.md:4: a gpu-only block shows `#>` lines, but no run on this device printed them"
+        in done.stdout
     )
 
 
