@@ -377,3 +377,17 @@ def test_noise_probe_reports_each_window_and_the_spread():
     assert lines[0] == "GEMM n=64, 1 threads, 3 windows of 0.05 s"
     assert len(lines[1].split(": ")[1].split()) == 3
     assert lines[2].startswith("slowest to fastest window: ")
+
+
+def test_a_chart_label_cut_off_at_the_edge_is_refused():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    items = [("mlp_small train b256", 0.9, 0.85, 0.95, "PyTorch faster")]
+    fig = report._ratio_chart(plt, items, "ratio; log scale", "fits")
+    plt.close(fig)
+    with pytest.raises(ValueError, match="chart text cut off at the figure's edge"):
+        report._ratio_chart(plt, items, "a label far wider than any figure " * 8, "too wide")
+    plt.close("all")

@@ -131,6 +131,16 @@ def test_home_page_summary_links_resolve(site, claims):
     assert unresolved(site, "/", to_claims) == []
 
 
+def test_b3_tf1_session_and_placeholder_live_only_in_compat_v1():
+    """B3's reason: gone from TensorFlow 2's main namespace, kept under tf.compat.v1."""
+    import tensorflow as tf
+
+    assert not hasattr(tf, "Session")
+    assert not hasattr(tf, "placeholder")
+    assert callable(tf.compat.v1.Session)
+    assert callable(tf.compat.v1.placeholder)
+
+
 def test_use_case_targets_are_the_notebooks_own():
     for domain, (*_, target) in claims_data.USE_CASE_TARGETS.items():
         text = (ROOT / "docs" / "use-cases" / f"{domain}.py").read_text(encoding="utf-8")

@@ -574,11 +574,22 @@ def _ratio_chart(plt, items: list[tuple[str, float, float, float, str]], xlabel:
              if min(lows) / 1.5 <= t <= max(highs) * 1.5 or t == 1]  # fmt: skip
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel.replace("; ", ";\n"))  # two lines: one was cut off at the right edge
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
+    _refuse_cut_text(fig, [ax.xaxis.label, ax.title, *ax.get_yticklabels(), *ax.get_xticklabels()])
     return fig
+
+
+def _refuse_cut_text(fig, texts) -> None:
+    """An SVG crops at the figure's edge: a label that reaches past it would be shown cut."""
+    fig.canvas.draw()
+    box = fig.bbox
+    for text in texts:
+        ext = text.get_window_extent()
+        if text.get_text() and (ext.x0 < box.x0 - 0.5 or ext.x1 > box.x1 + 0.5 or ext.y0 < box.y0 - 0.5):
+            raise ValueError(f"chart text cut off at the figure's edge: {text.get_text()!r}")
 
 
 def charts(res: dict) -> dict[str, str]:
