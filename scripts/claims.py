@@ -143,15 +143,17 @@ def verdict_p3() -> tuple[str, str]:
     verdict = "true" if ties == n else "false" if ties == 0 else "depends"
     largest = max(r["batch"] for r in res["rows"] if r["task"] == "matmul" and r["model"] != "probe")
     gemm = {
-        r["framework"]: r["gflops"]
+        (r["framework"], r["variant"]): r["gflops"]
         for r in res["rows"]
-        if r["task"] == "matmul" and r["model"] != "probe" and r["variant"] == "default" and r["batch"] == largest
+        if r["task"] == "matmul" and r["model"] != "probe" and r["batch"] == largest
     }
+    fp32 = gemm[("tf", "default")] / gemm[("torch", "default")]
+    bf16 = gemm[("tf", "bf16")] / gemm[("torch", "bf16")]
     return verdict, (
         f"{ties} of the {n} workloads are ties (a 95% interval within {s['margin']:.0%} of "
         f"parity), while best PyTorch / best TensorFlow time spans {min(s['ratios'].values()):.2f} to "
         f"{max(s['ratios'].values()):.2f} and on the largest matrix multiply TensorFlow reaches "
-        f"{gemm['tf'] / gemm['torch']:.0%} of PyTorch's GFLOP/s."
+        f"{fp32:.0%} of PyTorch's GFLOP/s in float32 and {bf16:.0%} in bfloat16."
     )
 
 
