@@ -27,8 +27,9 @@ from docs_blocks import ROOT, DocsBlockError, PythonBlock, page_blocks, relative
 
 READINGS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "page": "whole-page"}
 TAB_LABELS = {"PyTorch": "pytorch", "TensorFlow": "tensorflow"}
-TAB_RE = re.compile(r'^(?P<indent>[ \t]*)===\+?[ \t]+"(?P<label>[^"]*)"')
-CONTAINER_RE = re.compile(r"^(?P<indent>[ \t]*)(===|\?\?\?\+?|!!!)[ \t]")
+# `===+` opens a tab selected, `===!` starts a new tab set where one would otherwise continue.
+TAB_RE = re.compile(r'^(?P<indent>[ \t]*)===[+!]*[ \t]+"(?P<label>[^"]*)"')
+CONTAINER_RE = re.compile(r"^(?P<indent>[ \t]*)(===[+!]*|\?\?\?\+?|!!!)[ \t]")
 SAVE_AS_RE = re.compile(r"[\w.-]+\.py")
 # Top-level modules whose distribution name differs, or that a reader must install
 # under another name than the one importlib finds (tensorflow-cpu is our CPU build).

@@ -61,6 +61,30 @@ def test_snippets_are_expanded_and_tabs_linked(site):
     assert set(labels) == {"PyTorch", "TensorFlow"}
 
 
+def tab_set_problems(page: str) -> list[str]:
+    """Each tab set of a built page must hold exactly one PyTorch and one TensorFlow tab: two
+    groups written back to back merge into one set of four, and linked tabs then hide half."""
+    sets: dict[str, list[str]] = {}
+    for group, label in re.findall(r'<label for="__tabbed_(\d+)_\d+">([^<]*)</label>', page):
+        sets.setdefault(group, []).append(label)
+    return [f"tab set {g}: {' | '.join(v)}" for g, v in sets.items() if sorted(v) != ["PyTorch", "TensorFlow"]]
+
+
+def test_every_tab_set_has_one_tab_per_framework(site):
+    bad = {}
+    for page in sorted(site.rglob("index.html")):
+        found = tab_set_problems(page.read_text(encoding="utf-8"))
+        if found:
+            bad[page.relative_to(site).as_posix()] = found
+    assert bad == {}
+
+
+def test_a_merged_tab_set_is_named():
+    labels = ["PyTorch", "TensorFlow", "PyTorch", "TensorFlow"]
+    page = "".join(f'<label for="__tabbed_3_{i}">{label}</label>' for i, label in enumerate(labels, 1))
+    assert tab_set_problems(page) == ["tab set 3: PyTorch | TensorFlow | PyTorch | TensorFlow"]
+
+
 def test_hook_replaces_only_its_marker():
     assert mkdocs_hooks.on_page_markdown("no marker here") == "no marker here"
     rendered = mkdocs_hooks.on_page_markdown(f"before\n{mkdocs_hooks.MARKER}\nafter")
