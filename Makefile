@@ -25,7 +25,7 @@ help:
 	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
 	@echo "make test    run every test and every Python block of every page"
 	@echo "make build   strict static build into site/"
-	@echo "make drift   every page's blocks on the newest torch, TensorFlow and Keras: docs/data/drift.json"
+	@echo "make drift   every page's blocks on the next torch, TensorFlow and Keras (pre-releases too): docs/data/drift.json"
 	@echo "make update  rewrite every #> line from what the code printed, then make data (review the diff)"
 	@echo "make data    rewrite every generated table, file and verdict from the committed data"
 	@echo "make data-check  write nothing; fail naming each generated file that is out of date"
@@ -93,7 +93,7 @@ browser-deps:
 	  echo "$$want" > node_modules/.lock.sha256; \
 	fi
 
-# The site on the newest releases the package index offers (scripts/drift.py): every pin kept
+# The site on the next releases the package index offers, pre-releases included (scripts/drift.py): every pin kept
 # but the frameworks', a separate environment from the index alone, every page's blocks run
 # there on the CPU. Blocks may fail: that is the finding. docs/data/drift.json records it and
 # `make data` writes the home page's line from it.

@@ -14,9 +14,9 @@ if os.environ.get("PYTEST_XDIST_WORKER") and "OMP_NUM_THREADS" not in os.environ
         os.environ[_var] = str(_share)
 
 # The test modules import PyTorch and TensorFlow into one process. PyPI's torch for Linux (the
-# suite's, as a reader's) brings Triton, and the Triton of torch 2.13 and 2.14 crashes the
-# interpreter when it loads after TensorFlow (docs/interop.md#both-frameworks-in-one-process):
-# load it first, as every page does, so the suite also runs on those. Without Triton, nothing.
+# suite's, as a reader's) brings Triton, and Triton loaded after TensorFlow 2.21 kills the
+# interpreter (docs/interop.md#both-frameworks-in-one-process has the versions measured): load
+# it first, as every page does. Without Triton this does nothing.
 with contextlib.suppress(ImportError):
     import triton  # noqa: F401
 
@@ -60,7 +60,6 @@ def pytest_report_header(config):
         from pathlib import Path
 
         text = (Path(spec.origin).parent / "version.py").read_text(encoding="utf-8")
-
         found = re.search(r"^cuda: Optional\[str\] = '([^']+)'|^cuda = '([^']+)'", text, re.M)
         build = f"CUDA {found.group(1) or found.group(2)} build" if found else "CPU build"
     names = ("torch", "triton", "tensorflow-cpu", "keras")

@@ -13,7 +13,7 @@ from tests_support import run_python
 
 PY_DIRS = ["snippets", "scripts", "tests", "conftest.py"]
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
-TAB_RE = re.compile(r'^[ \t]*===\+?[ \t]+"(?P<label>[^"]*)"', re.M)
+TAB_RE = re.compile(r'^[ \t]*===[+!]*[ \t]+"(?P<label>[^"]*)"', re.M)
 # One block alone: names come from earlier blocks of its reading (F401, F821), checked below.
 PAGE_BLOCK_IGNORES = ["F401", "F811", "F821", "E402", "RUF100"]
 # A whole reading: an undefined name (F821) is a name the reader's script never defines, such
