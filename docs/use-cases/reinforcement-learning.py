@@ -34,7 +34,10 @@
 # Gymnasium's registry), but over a shorter window: Gym's old definition of "solved" was an
 # average of 195 over 100 consecutive episodes
 # ([OpenAI Gym wiki, CartPole-v0](https://github.com/openai/gym/wiki/CartPole-v0), checked
-# 2026-12-02), so this target is easier to meet than that bar. Training stops when the
+# 2026-12-02), so this target is easier to meet than that bar. It is also well below the bar
+# of the environment that runs here: `CartPole-v1` lets an episode last 500 steps instead of
+# 200 and registers a reward threshold of 475 (the code below checks both). The target asks
+# for an agent that learned, not one that solved `CartPole-v1`. Training stops when the
 # target is met, so the number of episodes each agent needed is the metric.
 
 # %%
@@ -52,6 +55,8 @@ BUDGET = 400  # episodes
 ENVS = 8  # episodes per update, run side by side
 TARGET, WINDOW = 195.0, 40  # mean return over the last WINDOW episodes
 assert gym.spec("CartPole-v0").reward_threshold == TARGET
+v1 = gym.spec("CartPole-v1")  # the environment used below: a longer episode, a higher bar
+assert (v1.max_episode_steps, v1.reward_threshold) == (500, 475.0)
 GAMMA = 0.99
 HIDDEN = 32
 LR = 2e-2
