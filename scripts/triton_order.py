@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import platform
 import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+# The package index as a reader's pip sees it, and the pins, read as the drift reads them.
+from drift import index_env, pinned
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "docs" / "data" / "triton_order.json"
@@ -30,18 +32,6 @@ REGION = "triton-order"
 # (README.md, "Maintaining"), and one more for the reader who has not moved yet.
 MINORS_BACK = 2
 PROBE = "import tensorflow; import triton"
-
-
-def index_env() -> dict[str, str]:
-    """pip's view of the package index alone, as a reader's pip sees it."""
-    env = {k: v for k, v in os.environ.items() if k != "PIP_FIND_LINKS"}
-    env["PIP_CONFIG_FILE"] = os.devnull
-    return env
-
-
-def pins() -> dict[str, str]:
-    found = re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)", (ROOT / "requirements.txt").read_text("utf-8"), re.M)
-    return {name.lower(): version for name, version in found}
 
 
 def pip(python: str, *args: str) -> subprocess.CompletedProcess:
@@ -81,9 +71,9 @@ def triton_of(torch_version: str) -> str:
 
 
 def measure() -> dict:
-    pinned = pins()
-    tensorflow = pinned["tensorflow-cpu"]
-    rows = [{"torch": t, "triton": triton_of(t)} for t in torch_releases(pinned["torch"])]
+    pins = pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+    tensorflow = pins["tensorflow-cpu"]
+    rows = [{"torch": t, "triton": triton_of(t)} for t in torch_releases(pins["torch"])]
     with tempfile.TemporaryDirectory() as scratch:
         subprocess.run([sys.executable, "-m", "venv", scratch], check=True)
         python = str(Path(scratch) / "bin" / "python")

@@ -90,14 +90,20 @@ def _junit(tmp_path: Path, failures: dict[int, str]) -> Path:
     return path
 
 
+def _block_table(tmp_path: Path, failed: int, skipped: int) -> Path:
+    """The executor's block table for one page of three blocks, two of them executed."""
+    blocks = tmp_path / "blocks.json"
+    table = {"collected": 3, "executed": 2, "failed": failed, "skipped": skipped, "not run": 0, "skips": []}
+    blocks.write_text(json.dumps({"device": "cpu", "pages": {"docs/index.md": table}, "problems": []}))
+    return blocks
+
+
 def test_report_counts_what_held_and_names_each_failure(tmp_path):
     from xml.sax.saxutils import escape
 
     differs = escape(_message(_block(["1.00"]), "1.01\n"), {'"': "&quot;", "\n": "&#10;"})
     junit = _junit(tmp_path, {20: differs})
-    blocks = tmp_path / "blocks.json"
-    table = {"collected": 3, "executed": 2, "failed": 1, "skipped": 0, "not run": 0, "skips": []}
-    blocks.write_text(json.dumps({"device": "cpu", "pages": {"docs/index.md": table}, "problems": []}))
+    blocks = _block_table(tmp_path, failed=1, skipped=0)
     pins = {"torch": "2.13.0", "tensorflow-cpu": "2.21.0", "keras": "3.15.1"}
     newest = {**pins, "torch": "9.9.0"}
     data = drift.report(junit, blocks, newest, pins, "2026-12-02")
@@ -117,9 +123,7 @@ def test_report_counts_what_held_and_names_each_failure(tmp_path):
 
 
 def test_a_release_candidate_is_named_as_one_and_skips_are_not_held(tmp_path):
-    blocks = tmp_path / "blocks.json"
-    table = {"collected": 3, "executed": 2, "failed": 0, "skipped": 1, "not run": 0, "skips": []}
-    blocks.write_text(json.dumps({"device": "cpu", "pages": {"docs/index.md": table}, "problems": []}))
+    blocks = _block_table(tmp_path, failed=0, skipped=1)
     pins = {"torch": "2.15.0", "tensorflow-cpu": "2.21.0", "keras": "3.15.1"}
     data = drift.report(_junit(tmp_path, {}), blocks, {**pins, "tensorflow-cpu": "2.22.0rc0"}, pins, "2026-12-06", pins)
     shown = drift.render(data)
