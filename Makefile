@@ -31,7 +31,7 @@ help:
 	@echo "make data-check  write nothing; fail naming each generated file that is out of date"
 	@echo "make lint    ruff check and format check"
 	@echo "make format  apply ruff's fixes and formatting"
-	@echo "make bench   full benchmark run: docs/data/bench.json, tables and charts of docs/performance.md"
+	@echo "make bench   full benchmark run: a run in docs/data/bench-runs/, tables and charts of docs/performance.md (twice per machine)"
 	@echo "make bench-quick  the harness with a few short rows, into /tmp (checks structure, not speed)"
 	@echo "make browser-deps  install chromium + chromedriver (apt) and the pinned npm tools (npm ci)"
 	@echo "make browser-test  only the real-browser and workflow tests"

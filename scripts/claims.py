@@ -25,7 +25,7 @@ SCRIPTS = Path(__file__).resolve().parent
 if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
-from bench import report
+from bench import evidence, report
 
 import page_sections
 
@@ -96,30 +96,37 @@ def problems(data: dict) -> list[str]:
 # Measured verdicts. Each returns (verdict, one-sentence reason) from committed data alone.
 
 
-def _bench() -> tuple[dict, dict | None]:
-    previous = report.PREVIOUS.exists() and json.loads(report.PREVIOUS.read_text(encoding="utf-8"))
-    return json.loads(report.DATA.read_text(encoding="utf-8")), previous or None
+def _machines() -> list[dict]:
+    """Every committed benchmark machine with its last two runs (scripts/bench/evidence.py)."""
+    return evidence.machines(evidence.load())
 
 
-def _tally(c: dict) -> str:
-    return (
-        f"PyTorch faster in {c['torch']}, TensorFlow in {c['tf']}, tied in {c['tie']} and undecided in {c['undecided']}"
-    )
+def _across(name: str, per_machine: list[tuple[str, str]]) -> tuple[str, str]:
+    """One verdict from every machine's: the same on each holds; otherwise "depends", and the
+    reason says which machine gave which."""
+    same = evidence.across([v for _, v in per_machine])
+    if same:
+        return same, f"every one of the {len(per_machine)} machines measured gives {same}"
+    gave = "; ".join(f"{v} on {m}" for m, v in per_machine)
+    return "depends", f"{name} depends on the CPU ({gave})"
 
 
 def verdict_p1() -> tuple[str, str]:
-    res, _ = _bench()
-    train = [r for k, r in report.workload_ratios(res).items() if k[1] == "train"]
+    # The verdict word follows from the claim, not from our data: its figures name no model,
+    # machine or method, so no run could confirm or refute them. The figures beside it are ours.
+    ms = _machines()
+    train = [r for m in ms for k, r in report.workload_ratios(m["newest"]).items() if k[1] == "train"]
     claimed = 7.67 / 11.19  # the article's two figures, PyTorch over TensorFlow
     return "unverifiable", (
         f"The figures name no model, machine or method, so nobody can run them again, and the "
-        f"{len(train)} training workloads measured here put best PyTorch / best TensorFlow time "
-        f"between {min(train):.2f} and {max(train):.2f}, against the article's {claimed:.2f}."
+        f"training workloads measured here on {len(ms)} machines put best PyTorch / best "
+        f"TensorFlow time between {min(train):.2f} and {max(train):.2f}, against the article's "
+        f"{claimed:.2f}."
     )
 
 
-def verdict_p2() -> tuple[str, str]:
-    s = report.speed_counts(*_bench())
+def _p2_on(m: dict) -> tuple[str, str]:
+    s = report.speed_counts(m)
     train, infer = s["train"], s["infer"]
     if train["tf"] > train["n"] / 2 and infer["torch"] > infer["n"] / 2:
         verdict = "true"
@@ -127,19 +134,29 @@ def verdict_p2() -> tuple[str, str]:
         verdict = "false"
     else:
         verdict = "depends"
+    tf_wins = train["which"].get("tf", []) + infer["which"].get("tf", [])
+    where = " and ".join(tf_wins) or "no workload"
     return verdict, (
-        f"Reading each workload's 95% interval of best PyTorch / best TensorFlow time, with a tie "
-        f"only when the whole interval lies within {s['margin']:.0%} of parity, the "
-        f"{train['n']} training workloads have {_tally(train)}, and the {infer['n']} inference "
-        f"workloads have {_tally(infer)}."
+        f"on {m['name']}, {verdict}, TensorFlow's fastest mode being faster on {where} "
+        f"(training steps: {report.tally(train)}; inference calls: {report.tally(infer)})"
     )
 
 
-def verdict_p3() -> tuple[str, str]:
-    res, previous = _bench()
-    s = report.speed_counts(res, previous)
+def verdict_p2() -> tuple[str, str]:
+    per = [(m, _p2_on(m)) for m in _machines()]
+    verdict, how = _across("the verdict", [(m["name"], v) for m, (v, _) in per])
+    return verdict, (
+        f"Reading each workload's settled verdict (the one a machine's last two runs both give, "
+        f"a tie only when a whole 95% interval lies within {report.pairs.TIE_MARGIN:.0%} of parity), "
+        f"{how}: {'; '.join(why for _, (_, why) in per)}."
+    )
+
+
+def _p3_on(m: dict) -> tuple[str, str]:
+    s = report.speed_counts(m)
+    res = m["newest"]
     ties = s["train"]["tie"] + s["infer"]["tie"]
-    n = len(s["ratios"])
+    n = s["train"]["n"] + s["infer"]["n"]
     verdict = "true" if ties == n else "false" if ties == 0 else "depends"
     largest = max(r["batch"] for r in res["rows"] if r["task"] == "matmul" and r["model"] != "probe")
     gemm = {
@@ -148,12 +165,26 @@ def verdict_p3() -> tuple[str, str]:
         if r["task"] == "matmul" and r["model"] != "probe" and r["batch"] == largest
     }
     fp32 = gemm[("tf", "default")] / gemm[("torch", "default")]
-    bf16 = gemm[("tf", "bf16")] / gemm[("torch", "bf16")]
+    bf16 = (
+        f" and {gemm[('tf', 'bf16')] / gemm[('torch', 'bf16')]:.0%} in bfloat16"
+        if ("tf", "bf16") in gemm and ("torch", "bf16") in gemm
+        else " (no bfloat16 rows: the CPU has no bf16 units)"
+    )
+    ratios = s["ratios"].values()
     return verdict, (
-        f"{ties} of the {n} workloads are ties (a 95% interval within {s['margin']:.0%} of "
-        f"parity), while best PyTorch / best TensorFlow time spans {min(s['ratios'].values()):.2f} to "
-        f"{max(s['ratios'].values()):.2f} and on the largest matrix multiply TensorFlow reaches "
-        f"{fp32:.0%} of PyTorch's GFLOP/s in float32 and {bf16:.0%} in bfloat16."
+        f"on {m['name']}, {verdict}, as {ties} of {n} workloads are ties, best PyTorch / best TensorFlow time "
+        f"spans {min(ratios):.2f} to {max(ratios):.2f} in its newest run, and on the largest matrix multiply "
+        f"TensorFlow reaches {fp32:.0%} of PyTorch's GFLOP/s in float32{bf16}"
+    )
+
+
+def verdict_p3() -> tuple[str, str]:
+    per = [(m, _p3_on(m)) for m in _machines()]
+    verdict, how = _across("the verdict", [(m["name"], v) for m, (v, _) in per])
+    return verdict, (
+        f"Counting a tie only when a machine's last two runs both put a whole 95% interval "
+        f"within {report.pairs.TIE_MARGIN:.0%} of parity, {how}: "
+        f"{'; '.join(why for _, (_, why) in per)}."
     )
 
 
@@ -312,30 +343,40 @@ def page_table(data: dict, page: str) -> str:
 
 
 def choosing_speed() -> str:
-    """The decision guide's finding on speed, worded from the same intervals as P2."""
-    s = report.speed_counts(*_bench())
-    torch = s["train"]["torch"] + s["infer"]["torch"]
-    tf = s["train"]["tf"] + s["infer"]["tf"]
-    ties = s["train"]["tie"] + s["infer"]["tie"]
-    undecided = s["train"]["undecided"] + s["infer"]["undecided"]
-    if tf == 0 and torch:
-        lead = "**On this CPU, TensorFlow's fastest mode was faster on no workload measured**"
-    elif torch == 0 and tf:
-        lead = "**On this CPU, PyTorch's fastest mode was faster on no workload measured**"
-    else:
-        lead = "**Which framework is faster changes with the workload**"
-    return (
-        f"- {lead}: PyTorch faster on {torch}, TensorFlow on {tf}, tied on {ties}, undecided on\n"
-        f"  {undecided}, each read from the 95% interval of the two fastest modes' time ratio\n"
-        "  ([the measured rows](performance.md#results), [P2](claims.md#p2)). One CPU and these\n"
-        "  models are not your workload: measure your own model with `make bench` before\n"
-        "  deciding on speed."
+    """The decision guide's finding on speed, from every machine's settled verdicts, as P2."""
+    ms = _machines()
+    agreed, differ = report.agreement(ms)
+    lines = []
+    for m in ms:
+        s = report.speed_counts(m)
+        count = {k: s["train"][k] + s["infer"][k] for k in ("torch", "tf", "tie", "undecided", "unsettled")}
+        lines.append(
+            f"  - {m['name']}: PyTorch faster on {count['torch']}, TensorFlow on {count['tf']}, tied on "
+            f"{count['tie']}, undecided on {count['undecided']}, {evidence.UNSETTLED} on {count['unsettled']}."
+        )
+    any_tf = any(report.speed_counts(m)[step]["tf"] for m in ms for step in ("train", "infer"))
+    lead = (
+        "**Which framework is faster changes with the workload and the CPU**"
+        if any_tf
+        else "**On every CPU measured, TensorFlow's fastest mode was faster on no workload**"
+    )
+    return "\n".join(
+        [
+            f"- {lead}: {len(agreed)} of the {len(agreed) + len(differ)} workloads got the same settled",
+            f"  verdict on all {len(ms)} machines measured ([per machine](performance.md#results),",
+            "  [P2](claims.md#p2)), a verdict being settled when a machine's last two runs both give",
+            "  it. A reader's CPU may reverse a small ratio: measure your own model with `make bench`",
+            "  before deciding on speed. Per machine, over training and inference together:",
+            *lines,
+            *(f"\n{report.runs_provenance(m)}" for m in ms),
+        ]
     )
 
 
 def regions(data: dict) -> dict[Path, dict[str, str]]:
     """Every generated region this file owns, by page."""
     out: dict[Path, dict[str, str]] = {DOCS / "claims.md": claims_page(data), DOCS / "index.md": {}}
+    out[DOCS / "claims.md"]["claims-rule"] = evidence.rule()
     out[DOCS / "choosing.md"] = {"choosing-speed": choosing_speed()}
     out[DOCS / "index.md"]["claims-summary"] = summary(data)
     for page in sorted({p for c in claims(data) for p in pages_of(c)}):

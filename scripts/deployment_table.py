@@ -10,10 +10,7 @@ first on sys.path (they import each other as `common` and `server`, as the page'
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -31,7 +28,6 @@ for folder in (SERVER_DIR, ROOT / "tests", ROOT / "scripts"):
 
 # The tests' server and load generator measure the served model too, and the CPU is described
 # by the benchmark's reader: one of each in the project.
-from bench import machine
 from serving_support import CLIENTS, LOAD_REQUESTS, load_test, running_server
 
 # --- measuring the routes ---
@@ -75,7 +71,13 @@ def routes():
 
 
 def measure() -> dict:
+    import importlib.util
     import warnings
+
+    # Triton loaded after TensorFlow aborts the process (two LLVMs register the same options:
+    # docs/interop.md, "both frameworks in one process"); the pages load it first, and so do we.
+    if importlib.util.find_spec("triton"):
+        import triton  # noqa: F401
 
     import onnxruntime
     import tensorflow as tf
@@ -125,16 +127,12 @@ def measure() -> dict:
     from importlib.metadata import version
 
     import fastapi
+    import provenance
     import tf2onnx
     import uvicorn
 
     return {
-        "generated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": {
-            "cpu": machine.describe()["cpu_model"],
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-        },
+        "provenance": provenance.record({}),
         "versions": {
             "torch": torch.__version__,
             "tensorflow": tf.__version__,
@@ -171,13 +169,16 @@ def render(data: dict) -> dict[str, str]:
             f"| {r['framework']} | {r['route']} | {r['format']} | {_size_text(r['size_bytes'])} | "
             f"{_time_text(r['load_s'])} | {_time_text(r['p50_batch1_s'])} | {_time_text(r['p50_batch32_s'])} |"
         )
-    m, v = data["machine"], data["versions"]
+    import provenance
+
+    meta = {**data["provenance"], "versions": {**data["provenance"]["versions"], **data["versions"]}}
+    caption = provenance.caption(meta, "docs/data/deployment.json")
     lines += [
         "",
-        f"Measured {data['generated']} on {m['cpu']} ({m['cores']} cores, shared), Python {m['python']}; "
-        + ", ".join(f"{name} {ver}" for name, ver in v.items())
-        + ". Load is the median of 3, each latency the median of 200 or 300 calls after 10 warm-up calls, "
+        "Load is the median of 3, each latency the median of 200 or 300 calls after 10 warm-up calls, "
         "in one process on a shared machine: expect tens of percent of noise between runs.",
+        "",
+        caption,
     ]
     load = data["load"]
     load_lines = [
@@ -185,6 +186,8 @@ def render(data: dict) -> dict[str, str]:
         "|---|---|---:|---:|---:|---:|---:|---:|",
         f"| {load['model']} | {load['server']} | {load['clients']} | {load['requests']} | {load['wrong']} | "
         f"{load['throughput_rps']:,.0f} requests/s | {_time_text(load['p50_s'])} | {_time_text(load['p99_s'])} |",
+        "",
+        caption,
     ]
     return {"deployment-routes": "\n".join(lines), "deployment-load": "\n".join(load_lines)}
 

@@ -167,8 +167,11 @@ def report(
             "skipped": row["skipped"],
             "differences": sorted(failures.get(page, []), key=lambda d: d["line"]),
         }
+    import provenance
+
     return {
         "checked": day,
+        "provenance": provenance.record({}),
         "device": table["device"],
         "newest": versions,
         "stable": stable if stable is not None else dict(versions),
@@ -233,7 +236,16 @@ def render(data: dict) -> str:
         if stopped:
             out.append("")
             out.append(f"{stopped} more blocks did not run because an earlier block of their reading failed.")
-    return "\n".join(out)
+    import provenance
+
+    newest = {NAMES[n]: v for n, v in data["newest"].items()}
+    if "provenance" in data:
+        meta = data["provenance"]
+        caption = provenance.caption({**meta, "versions": {**meta["versions"], **newest}}, "docs/data/drift.json")
+    else:  # a run from before the machine was recorded: say so rather than guess it
+        caption = provenance.line("a CPU machine whose model was not recorded", data["checked"],
+                                  provenance.versions(newest), "docs/data/drift.json")  # fmt: skip
+    return "\n".join([*out, "", caption])
 
 
 def main(argv: list[str]) -> int:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -45,6 +46,9 @@ class Generator:
     slow: bool = False  # imports and runs the frameworks: left out of the default check
     # Finer messages when its output is stale, from the same reader the comparison used.
     explain: Callable[[Callable[[Path], str | None]], list[str]] | None = None
+    # The regions (a regular expression on their names) that show measured data: each must
+    # carry a provenance line naming the machine, date and versions (scripts/provenance.py).
+    measured: str = ""
 
 
 def _claims() -> Wanted:
@@ -81,11 +85,11 @@ def _gpu_requirements() -> Wanted:
 
 def _bench() -> Wanted:
     import report
+    from bench import evidence
 
-    results = json.loads(report.DATA.read_text(encoding="utf-8"))
-    previous = json.loads(report.PREVIOUS.read_text(encoding="utf-8")) if report.PREVIOUS.exists() else None
-    out: Wanted = {report.PAGE: report.regions(results, previous)}
-    for name, svg in report.charts(results).items():
+    runs = evidence.load()
+    out: Wanted = {report.PAGE: report.regions(runs)}
+    for name, svg in report.charts(evidence.machines(runs)[0]["newest"]).items():
         out[report.ASSETS / name] = svg
     return out
 
@@ -139,16 +143,29 @@ def _graph_pictures() -> Wanted:
 REGISTRY = {
     g.name: g
     for g in (
-        Generator("claims", "docs/data/claims.yml and the measured data files", _claims, explain=_claims_explained),
+        Generator(
+            "claims",
+            "docs/data/claims.yml and the measured data files",
+            _claims,
+            explain=_claims_explained,
+            measured="choosing-speed",
+        ),
         Generator("line-counts", "the sections of snippets/ecosystem/tasks_*.py", _line_counts),
         Generator("gpu-requirements", "requirements.txt", _gpu_requirements),
-        Generator("bench", "docs/data/bench.json (make bench measures it)", _bench),
-        Generator("deployment", "docs/data/deployment.json (scripts/deployment_table.py)", _deployment),
+        Generator("bench", "docs/data/bench-runs/ (make bench measures a run)", _bench, measured=".*"),
+        Generator("deployment", "docs/data/deployment.json (scripts/deployment_table.py)", _deployment, measured=".*"),
         Generator("api-table", "the rows of snippets/interop/equivalence.py", _api_table),
-        Generator("pipelines", "docs/data/pipelines.json (scripts/bench/pipelines.py)", _pipelines),
-        Generator("use-case-metrics", "docs/use-cases/metrics.json (scripts/notebook_hooks.py)", _use_case_metrics),
-        Generator("drift", "docs/data/drift.json (make drift measures it)", _drift),
-        Generator("triton-order", "docs/data/triton_order.json (scripts/triton_order.py)", _triton_order),
+        Generator("pipelines", "docs/data/pipelines.json (scripts/bench/pipelines.py)", _pipelines, measured=".*"),
+        Generator(
+            "use-case-metrics",
+            "docs/use-cases/metrics.json (scripts/notebook_hooks.py)",
+            _use_case_metrics,
+            measured=".*",
+        ),
+        Generator("drift", "docs/data/drift.json (make drift measures it)", _drift, measured=".*"),
+        Generator(
+            "triton-order", "docs/data/triton_order.json (scripts/triton_order.py)", _triton_order, measured=".*"
+        ),
         Generator("graph-pictures", "the graphs the frameworks trace now", _graph_pictures, slow=True),
     )
 }
@@ -203,6 +220,35 @@ def stale(names: list[str] | None = None, read: Callable[[Path], str | None] = _
     return out
 
 
+def unsourced(names: list[str] | None = None, read: Callable[[Path], str | None] = _read) -> list[str]:
+    """One message per region of measured data, written or shown, that names no machine."""
+    import provenance
+
+    out = []
+    for name in names or default_names():
+        g = REGISTRY[name]
+        if not g.measured:
+            continue
+        for path, wanted in g.outputs().items():
+            if not isinstance(wanted, dict):
+                continue
+            regions = {r: body for r, body in wanted.items() if re.fullmatch(g.measured, r)}
+            where = path.relative_to(ROOT)
+            for region in provenance.missing(regions):
+                out.append(f"{where}: region {region} ({name}) names no machine: its generator writes none")
+            text = read(path) or ""
+            shown = {}
+            for region in regions:
+                try:
+                    shown[region] = page_sections.read(text, region)
+                except ValueError:
+                    continue  # a missing region is stale()'s message
+            for region in provenance.missing(shown):
+                if region not in provenance.missing(regions):
+                    out.append(f"{where}: region {region} ({name}) says nowhere which machine measured it")
+    return out
+
+
 def default_names() -> list[str]:
     return [n for n, g in REGISTRY.items() if not g.slow]
 
@@ -231,7 +277,7 @@ def main(argv: list[str]) -> int:
     names = names or default_names()
     try:
         if "--check" in flags:
-            messages = stale(names)
+            messages = stale(names) + unsourced(names)
             if messages:
                 print("\n".join(messages), file=sys.stderr)
                 return 1

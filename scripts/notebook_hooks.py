@@ -142,6 +142,9 @@ def metrics_table(data: dict) -> str:
             lines.append(
                 f"| {link} | {label} | {_value(metrics[torch_key])} | {_value(metrics[tf_key])} | {base} | {cpu} |"
             )
+    import provenance
+
+    lines += ["", provenance.caption(data["provenance"], "docs/use-cases/metrics.json")]
     return "\n".join(lines) + "\n"
 
 
@@ -158,6 +161,10 @@ def main() -> int:
                 return 1
             data[name] = {"metrics": json.loads(path.read_text()), "cpu_seconds": round(cpu, 1)}
             print(f"{name}: {wall:.1f} s wall, {cpu:.1f} s CPU, {data[name]['metrics']}")
+    import provenance
+
+    packages = {"torch": "PyTorch", "tensorflow-cpu": "TensorFlow", "keras": "Keras", "gymnasium": "Gymnasium"}
+    data["provenance"] = provenance.record(packages)
     METRICS_JSON.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     import generate
 

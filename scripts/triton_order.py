@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 # The package index as a reader's pip sees it, and the pins, read as the drift reads them.
+import provenance
 from drift import index_env, pinned
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +87,7 @@ def measure() -> dict:
     return {
         "checked": datetime.datetime.now(datetime.UTC).date().isoformat(),
         "machine": f"{platform.machine()}, {' '.join(platform.libc_ver())}, Python {platform.python_version()}",
+        "provenance": provenance.record({}),
         "tensorflow-cpu": tensorflow,
         "probe": PROBE,
         "rows": rows,
@@ -107,10 +109,21 @@ def render(data: dict) -> str:
         out.append(f"| {row['torch']} | {row['triton']} | {what} |")
     out.append("")
     out.append(
-        f"Measured by `scripts/triton_order.py` on {data['checked']} with tensorflow-cpu {data['tensorflow-cpu']} "
-        f"({data['machine']}): each Triton release installed in turn beside the same TensorFlow, the probe run "
-        "in a fresh interpreter."
+        f"Measured by `scripts/triton_order.py` with tensorflow-cpu {data['tensorflow-cpu']} ({data['machine']}): "
+        "each Triton release installed in turn beside the same TensorFlow, the probe run in a fresh interpreter."
     )
+    data_file = "docs/data/triton_order.json"
+    if "provenance" in data:
+        meta = data["provenance"]
+        out += [
+            "",
+            provenance.caption(
+                {**meta, "versions": {**meta["versions"], "tensorflow-cpu": data["tensorflow-cpu"]}}, data_file
+            ),
+        ]
+    else:  # measured before the machine was recorded: say so rather than guess it
+        out += ["", provenance.line("a machine whose CPU was not recorded", data["checked"],
+                                    f"tensorflow-cpu {data['tensorflow-cpu']}", data_file)]  # fmt: skip
     return "\n".join(out)
 
 

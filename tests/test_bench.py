@@ -16,20 +16,31 @@ from pathlib import Path
 
 import generate
 import numpy as np
+import provenance
 import pytest
-from bench import compare, fma_peak, machine, pairs, report, run, schema
+from bench import compare, evidence, fma_peak, machine, pairs, report, run, schema
 
 from tests_support import ROOT, run_python
 
-DATA = ROOT / "docs" / "data" / "bench.json"
 PAGE = ROOT / "docs" / "performance.md"
 ASSETS = ROOT / "docs" / "assets" / "performance"
 CHARTS = ["cookbook.svg", "g0.svg", "headline.svg", "probe.svg"]
 
 
 @pytest.fixture(scope="module")
-def committed():
-    return json.loads(DATA.read_text(encoding="utf-8"))
+def runs():
+    return evidence.load()
+
+
+@pytest.fixture(scope="module")
+def committed(runs):
+    """The newest run of the newest machine: the one the page's detailed tables show."""
+    return evidence.machines(runs)[0]["newest"]
+
+
+def _pair(newest: dict, earlier: dict | None = None, name: str = "a planted machine") -> dict:
+    """One machine's evidence, as evidence.machines gives it."""
+    return {"name": name, "runs": [r for r in (earlier, newest) if r], "newest": newest, "earlier": earlier}
 
 
 @pytest.fixture(scope="module")
@@ -68,14 +79,22 @@ def test_quick_run_has_every_mode_group_and_comparison(quick):
 
 
 def test_quick_results_render_into_every_region_and_chart(quick, tmp_path):
-    data, page, assets = tmp_path / "bench.json", tmp_path / "performance.md", tmp_path / "assets"
-    data.write_text(json.dumps(quick))
+    folder, page, assets = tmp_path / "runs", tmp_path / "performance.md", tmp_path / "assets"
+    folder.mkdir()
+    # Two copies marked full (the page leaves quick runs out of the evidence), an hour apart.
+    for hour in ("01", "02"):
+        run_ = {**quick, "quick": False, "date": f"2026-01-01 {hour}:00 UTC"}
+        (folder / f"{evidence.slug(run_)}.json").write_text(json.dumps(run_))
     shutil.copy(PAGE, page)
-    assert report.main(["--data", str(data), "--page", str(page), "--assets", str(assets)]) == 0
+    assert report.main(["--runs", str(folder), "--page", str(page), "--assets", str(assets)]) == 0
     text = page.read_text(encoding="utf-8")
-    for name in report.regions(quick):
-        assert report.page_sections.read(text, name).strip(), name
+    for name in report.regions(evidence.load(folder)):
+        body = report.page_sections.read(text, name)
+        assert body.strip(), name
+        assert provenance.PREFIX + evidence.machine_name(quick) in body, f"{name} does not name its machine"
     assert sorted(p.name for p in assets.glob("*.svg")) == CHARTS
+    for name in CHARTS:
+        assert f"Measured on {evidence.machine_name(quick)}, 2026-01-01 02:00 UTC" in (assets / name).read_text()
 
 
 # The statistics, on synthetic rounds whose answer is known.
@@ -135,13 +154,22 @@ def test_verdict_rules_at_the_five_percent_boundaries(lo, hi, verdict):
 # The committed results and the page written from them.
 
 
-def test_committed_results_are_a_full_valid_run(committed):
-    schema.validate(committed)
-    assert committed["quick"] is False, "docs/data/bench.json must come from a full run: make bench"
-    assert committed["settings"]["process_rounds"] >= 2
-    assert committed["total_s"] < 600, "a full run must fit in 10 minutes"
-    sizes = {r["batch"] for r in committed["rows"] if r["task"] == "matmul" and r["model"] != "probe"}
-    assert sizes == {1024, 2048}
+def test_committed_results_are_full_valid_runs(runs):
+    for res in runs:
+        schema.validate(res)
+        assert res["quick"] is False, f"{res['file']} must come from a full run: make bench"
+        assert res["settings"]["process_rounds"] >= 2
+        assert res["total_s"] < 600, "a full run must fit in 10 minutes"
+        sizes = {r["batch"] for r in res["rows"] if r["task"] == "matmul" and r["model"] != "probe"}
+        assert sizes == {1024, 2048}
+        assert res["file"] == f"{evidence.slug(res)}.json", "a run's file is named after its machine and date"
+
+
+def test_every_committed_machine_has_two_comparable_runs_and_there_are_several(runs):
+    ms = evidence.machines(runs)
+    assert len(ms) >= 2, "verdicts across machines need runs from at least two machines"
+    for m in ms:
+        assert m["earlier"] is not None, f"{m['name']}: one run settles nothing; run make bench again there"
 
 
 def test_page_and_charts_match_the_committed_json():
@@ -153,7 +181,7 @@ def test_a_hand_edited_number_or_chart_fails_the_check():
         text = path.read_text(encoding="utf-8")
         if path == PAGE:
             body = report.page_sections.read(text, "bench-answer")
-            return report.page_sections.replace(text, "bench-answer", body.replace("[", "[0.9", 1))
+            return report.page_sections.replace(text, "bench-answer", body.replace(" (", " (0.9", 1))
         return text.replace("<svg", "<svg data-typed", 1) if path.name == "headline.svg" else text
 
     assert generate.stale(["bench"], read=planted) == [
@@ -181,12 +209,66 @@ def test_verdict_counts_follow_the_intervals(committed):
     train = [c for c in planted["comparisons"] if c["name"] == "best" and c["task"] == "train"]
     for c in train:
         c["ratio"], c["lo"], c["hi"] = 1.0, 0.97, 1.03
-    assert report.speed_counts(planted)["train"]["tie"] == len(train)
+    assert report.speed_counts(_pair(planted, planted))["train"]["tie"] == len(train)
     for c in train:
         c["ratio"], c["lo"], c["hi"] = 1.25, 1.2, 1.3
-    assert report.speed_counts(planted)["train"]["tf"] == len(train)
+    assert report.speed_counts(_pair(planted, planted))["train"]["tf"] == len(train)
     train[0]["lo"] = 0.99  # straddles 1 and reaches past the margin
-    assert report.speed_counts(planted)["train"]["undecided"] == 1
+    assert report.speed_counts(_pair(planted, planted))["train"]["undecided"] == 1
+
+
+def test_a_verdict_the_two_runs_disagree_on_is_unsettled(committed):
+    earlier, newest = copy.deepcopy(committed), copy.deepcopy(committed)
+    row = next(c for c in newest["comparisons"] if c["name"] == "best" and c["task"] == "train")
+    twin = next(c for c in earlier["comparisons"] if c["id"] == row["id"])
+    twin["ratio"], twin["lo"], twin["hi"] = 0.93, 0.91, 0.955  # PyTorch faster
+    row["ratio"], row["lo"], row["hi"] = 0.96, 0.915, 1.002  # undecided: the margin's cliff
+    m = _pair(newest, earlier)
+    assert report.settled(m)[(row["model"], "train", row["batch"])]["verdict"] == "unsettled"
+    assert report.speed_counts(m)["train"]["unsettled"] >= 1
+    line = next(x for x in report.answer_region([m]).splitlines() if x.startswith(f"| {report.label(row)} |"))
+    assert "unsettled: PyTorch faster then undecided (0.93, 0.96)" in line
+    assert "depends on the CPU" in line
+    # one run alone settles nothing
+    assert set(v["verdict"] for v in report.settled(_pair(newest)).values()) == {"unsettled"}
+
+
+def test_the_published_verdicts_are_what_both_committed_runs_give(runs):
+    """Recomputed here from the JSON alone (pairs.verdict on each run's interval), not through
+    the report's helpers: a page whose verdict one committed run contradicts fails."""
+    text = PAGE.read_text(encoding="utf-8")
+    answer = report.page_sections.read(text, "bench-answer").splitlines()
+    ms = evidence.machines(runs)
+    assert answer[0] == "| workload | " + " | ".join(m["name"] for m in ms) + " | every machine |"
+    for i, m in enumerate(ms):
+        before = {c["id"]: c for c in m["earlier"]["comparisons"] if c["name"] == "best"}
+        for c in (c for c in m["newest"]["comparisons"] if c["name"] == "best"):
+            side = {"A faster": "PyTorch faster", "B faster": "TensorFlow faster"}
+            words = [side.get(v, v) for v in (pairs.verdict(x["lo"], x["hi"]) for x in (before[c["id"]], c))]
+            want = words[0] if words[0] == words[1] else f"unsettled: {words[0]} then {words[1]}"
+            row = next(x for x in answer if x.startswith(f"| {report.label(c)} |"))
+            assert row.split(" | ")[i + 1].startswith(want), (m["name"], row)
+
+
+def test_the_rule_the_pages_state_is_the_rule_the_code_applies(monkeypatch):
+    for page in (PAGE, ROOT / "docs" / "claims.md"):
+        assert evidence.rule() in page.read_text(encoding="utf-8"), page.name
+    monkeypatch.setattr(pairs, "TIE_MARGIN", 0.03)
+    assert "+-3% of 1" in evidence.rule()
+    assert any("performance.md is out of date" in m for m in generate.stale(["bench"]))
+
+
+def test_a_region_without_its_machine_fails_the_check():
+    def planted(path):
+        text = path.read_text(encoding="utf-8")
+        if path != PAGE:
+            return text
+        body = report.page_sections.read(text, "bench-g0")
+        kept = "\n".join(x for x in body.splitlines() if not x.startswith(provenance.PREFIX))
+        return report.page_sections.replace(text, "bench-g0", kept)
+
+    messages = generate.unsourced(["bench"], read=planted)
+    assert messages == ["docs/performance.md: region bench-g0 (bench) says nowhere which machine measured it"]
 
 
 # Failures are loud and name the worker.
@@ -339,7 +421,7 @@ def test_repeat_region_refuses_runs_that_cannot_be_compared(committed):
     older = copy.deepcopy(committed)
     older["harness_version"] = "0"
     assert "cannot be compared with this one: their harness version differs" in report.repeat_region(committed, older)
-    assert report.repeat_region(committed, None).startswith("No earlier run is committed")
+    assert report.repeat_region(committed, None).startswith("No earlier run of this machine is committed")
 
 
 # The peaks.
@@ -379,15 +461,15 @@ def test_noise_probe_reports_each_window_and_the_spread():
     assert lines[2].startswith("slowest to fastest window: ")
 
 
-def test_a_chart_label_cut_off_at_the_edge_is_refused():
+def test_a_chart_label_cut_off_at_the_edge_is_refused(committed):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     items = [("mlp_small train b256", 0.9, 0.85, 0.95, "PyTorch faster")]
-    fig = report._ratio_chart(plt, items, "ratio; log scale", "fits")
+    fig = report._ratio_chart(plt, items, "ratio; log scale", "fits", committed)
     plt.close(fig)
     with pytest.raises(ValueError, match="chart text cut off at the figure's edge"):
-        report._ratio_chart(plt, items, "a label far wider than any figure " * 8, "too wide")
+        report._ratio_chart(plt, items, "a label far wider than any figure " * 8, "too wide", committed)
     plt.close("all")

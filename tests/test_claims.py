@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import claims as claims_data
 import generate
 import pytest
-from bench import report
+from bench import evidence
 
 from tests_support import ROOT
 
@@ -151,20 +151,41 @@ def test_use_case_targets_are_the_notebooks_own():
 
 
 def test_a_flipped_measurement_fails_naming_the_claim(data, tmp_path, monkeypatch):
-    """A copy of bench.json planted with the article's claim: every training workload's best
+    """Every committed run planted with the article's claim: every training workload's best
     PyTorch / best TensorFlow interval moved tenfold up (TensorFlow faster), every inference
     workload's tenfold down (PyTorch faster). The verdicts are read from the intervals."""
-    res = json.loads(report.DATA.read_text(encoding="utf-8"))
-    for c in res["comparisons"]:
-        if c["name"] == "best":
-            scale = 10 if c["task"] == "train" else 0.1
-            c["ratio"], c["lo"], c["hi"] = (scale * c[k] for k in ("ratio", "lo", "hi"))
-    planted = tmp_path / "bench.json"
-    planted.write_text(json.dumps(res))
-    monkeypatch.setattr(report, "DATA", planted)
+    for res in evidence.load():
+        for c in res["comparisons"]:
+            if c["name"] == "best":
+                scale = 10 if c["task"] == "train" else 0.1
+                c["ratio"], c["lo"], c["hi"] = (scale * c[k] for k in ("ratio", "lo", "hi"))
+        (tmp_path / res["file"]).write_text(json.dumps(res))
+    monkeypatch.setattr(evidence, "RUNS", tmp_path)
     messages = claims_data.stale(data)
     assert any(m.startswith("P2: docs/claims.md shows") for m in messages), messages
     assert claims_data.verdict_p2()[0] == "true"
+
+
+def test_machines_that_disagree_make_p2_depend_on_the_cpu_naming_each(tmp_path, monkeypatch):
+    """The newest machine's runs planted with TensorFlow faster on every training workload and
+    PyTorch on every inference call (P2 true there); the other machines keep their data."""
+    runs = evidence.load()
+    newest = evidence.machines(runs)[0]
+    for res in runs:
+        if evidence.machine_key(res) == evidence.machine_key(newest["newest"]):
+            for c in (c for c in res["comparisons"] if c["name"] == "best"):
+                c["ratio"], c["lo"], c["hi"] = (1.5, 1.4, 1.6) if c["task"] == "train" else (0.5, 0.4, 0.6)
+        (tmp_path / res["file"]).write_text(json.dumps(res))
+    monkeypatch.setattr(evidence, "RUNS", tmp_path)
+    others = {m["name"]: claims_data._p2_on(m)[0] for m in evidence.machines(evidence.load())[1:]}
+    verdict, why = claims_data.verdict_p2()
+    if set(others.values()) == {"true"}:
+        assert verdict == "true"
+    else:
+        assert verdict == "depends"
+        assert f"true on {newest['name']}" in why
+        for name, v in others.items():
+            assert f"{v} on {name}" in why
 
 
 def test_a_hand_typed_number_in_a_reason_is_reported(data):

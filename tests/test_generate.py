@@ -64,3 +64,29 @@ def test_command_line_lists_checks_and_refuses_an_unknown_name():
     unknown = run_python("scripts/generate.py", "--check", "claim")
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == f"unknown: claim; generators: {', '.join(generate.REGISTRY)}"
+
+
+def test_every_region_of_measured_data_names_its_machine_and_a_dropped_line_fails():
+    measured = [n for n, g in generate.REGISTRY.items() if g.measured]
+    assert {"bench", "deployment", "pipelines", "use-case-metrics", "drift", "triton-order", "claims"} <= set(measured)
+    assert generate.unsourced(measured) == []
+
+    def planted(path):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "deployment.md":
+            return text
+        return "\n".join(x for x in text.splitlines() if not x.startswith("_Measured on "))
+
+    assert generate.unsourced(["deployment"], read=planted) == [
+        f"docs/deployment.md: region {r} (deployment) says nowhere which machine measured it"
+        for r in ("deployment-routes", "deployment-load")
+    ]
+
+
+def test_a_renderer_that_drops_the_provenance_line_fails(monkeypatch):
+    import provenance
+
+    monkeypatch.setattr(provenance, "caption", lambda meta, data: f"from {data}")
+    assert generate.unsourced(["pipelines"]) == [
+        "docs/training.md: region pipelines (pipelines) names no machine: its generator writes none"
+    ]

@@ -45,7 +45,8 @@ def test_notebook_meets_its_targets(name, tmp_path):
 
 def test_metrics_table_is_written_from_the_committed_json():
     data = json.loads(notebook_hooks.METRICS_JSON.read_text())
-    assert list(data) == list(notebook_hooks.NOTEBOOKS)
+    assert list(data) == [*notebook_hooks.NOTEBOOKS, "provenance"]
+    assert {"machine", "date", "versions"} <= set(data.pop("provenance"))
     for name, entry in data.items():
         assert TARGETS[name](entry["metrics"]), f"committed metrics of {name} miss the target: {entry}"
         assert entry["cpu_seconds"] < CPU_BUDGET_S

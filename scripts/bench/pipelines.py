@@ -115,10 +115,12 @@ def measure() -> dict:
     rows = measure_torch()  # before TensorFlow is imported (see the docstring)
     rows += measure_tf()
     import numpy
+    import provenance
     import tensorflow
     import torch
 
     return {
+        "provenance": provenance.record({"numpy": "NumPy", "torch": "PyTorch", "tensorflow-cpu": "TensorFlow"}),
         "machine": machine.describe(),
         "versions": {
             "python": platform.python_version(),
@@ -173,12 +175,13 @@ def verdicts(data: dict) -> list[str]:
 
 
 def render(data: dict) -> str:
-    cpu, v = data["machine"], data["versions"]
+    import provenance
+
     lines = [
-        f"Measured by `scripts/bench/pipelines.py` on {cpu['cpu_model']} "
-        f"({cpu['logical_cpus']} logical CPUs), PyTorch {v['torch']}, TensorFlow {v['tensorflow']}: "
-        f"{data['examples_per_epoch']:,} examples an epoch in batches of {data['batch_size']}, "
-        f"median and quartiles of {data['repeats']} epochs after one to warm up.",
+        provenance.caption(data["provenance"], "docs/data/pipelines.json"),
+        "",
+        f"Measured by `scripts/bench/pipelines.py`: {data['examples_per_epoch']:,} examples an epoch in batches "
+        f"of {data['batch_size']}, median and quartiles of {data['repeats']} epochs after one to warm up.",
         "",
         "| pipeline | setting | examples/s, median | spread (q1 to q3) |",
         "|---|---|---:|---:|",

@@ -1,18 +1,20 @@
 """Tables and charts for docs/performance.md, from the results JSON and nothing else.
 
 Usage: python scripts/generate.py bench [--check]    (the committed results, like every generator)
-       python scripts/bench/report.py --data FILE --page FILE --assets DIR   (another results file)
+       python scripts/bench/report.py --runs DIR --page FILE --assets DIR   (another folder of runs)
 
-Renders the page's `<!-- generated:bench-* -->` regions and the SVG charts. Every ratio, interval
-and verdict is read from the results' comparisons (scripts/bench/pairs.py made them); the
-repeatability region compares those ratios with the run before (docs/data/bench-previous.json).
+Renders the page's `<!-- generated:bench-* -->` regions and the SVG charts from every committed
+run (docs/data/bench-runs/, grouped by machine in scripts/bench/evidence.py). Every ratio,
+interval and verdict is read from the runs' comparisons (scripts/bench/pairs.py made them); the
+answer and the verdict counts come from each machine's last two runs together, the detailed
+tables and charts from the newest run, and each region names the machine, date and versions
+that measured it.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import json
 import math
 import sys
 from pathlib import Path
@@ -21,12 +23,13 @@ SCRIPTS = Path(__file__).resolve().parent.parent
 if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
+import provenance
+
 import page_sections
-from bench import pairs
+from bench import evidence, pairs
 
 ROOT = SCRIPTS.parent
-DATA = ROOT / "docs" / "data" / "bench.json"
-PREVIOUS = ROOT / "docs" / "data" / "bench-previous.json"
+RUNS = evidence.RUNS
 PAGE = ROOT / "docs" / "performance.md"
 ASSETS = ROOT / "docs" / "assets" / "performance"
 
@@ -123,75 +126,130 @@ def workload_ratios(res: dict) -> dict[tuple, float]:
     return {(c["model"], c["task"], c["batch"]): c["ratio"] for c in headline(res)}
 
 
-def speed_counts(res: dict, previous: dict | None = None) -> dict:
-    """Per step (train, infer): how many workloads each verdict has, read from the intervals."""
-    counts: dict = {"margin": pairs.TIE_MARGIN, "ratios": workload_ratios(res)}
+def settled(m: dict) -> dict[tuple, dict]:
+    """Per workload of a machine (an entry of evidence.machines): the verdict its last two runs
+    settle, and both runs' comparisons (the earlier run first; None where it lacks the row)."""
+    earlier = {(c["model"], c["task"], c["batch"]): c for c in headline(m["earlier"])} if m["earlier"] else {}
+    out = {}
+    for c in headline(m["newest"]):
+        key = (c["model"], c["task"], c["batch"])
+        old = earlier.get(key)
+        verdicts = [verdict_of(c)] + ([verdict_of(old)] if old else [])
+        out[key] = {"verdict": evidence.settle(*verdicts), "runs": [old, c], "label": label(c)}
+    return out
+
+
+VERDICT_KEYS = {"PyTorch faster": "torch", "TensorFlow faster": "tf", "tie": "tie", "undecided": "undecided",
+                evidence.UNSETTLED: "unsettled"}  # fmt: skip
+
+
+def speed_counts(m: dict) -> dict:
+    """Per step (train, infer) of one machine: how many workloads each settled verdict has,
+    and which workloads they are."""
+    rows = settled(m)
+    counts: dict = {"margin": pairs.TIE_MARGIN, "ratios": workload_ratios(m["newest"]), "machine": m["name"]}
     for step in ("train", "infer"):
-        found = [verdict_of(c) for c in headline(res) if c["task"] == step]
-        counts[step] = {
-            "torch": found.count("PyTorch faster"),
-            "tf": found.count("TensorFlow faster"),
-            "tie": found.count("tie"),
-            "undecided": found.count("undecided"),
-            "n": len(found),
-        }
+        mine = {k: v for k, v in rows.items() if k[1] == step}
+        counts[step] = {key: 0 for key in VERDICT_KEYS.values()} | {"n": len(mine), "which": {}}
+        for v in mine.values():
+            key = VERDICT_KEYS[v["verdict"]]
+            counts[step][key] += 1
+            counts[step]["which"].setdefault(key, []).append(v["label"])
     return counts
+
+
+def tally(c: dict) -> str:
+    """One step's counts in words."""
+    return (
+        f"PyTorch faster on {c['torch']} of {c['n']}, TensorFlow on {c['tf']}, tied on {c['tie']}, "
+        f"undecided on {c['undecided']} and {evidence.UNSETTLED} on {c['unsettled']}"
+    )
+
+
+def bench_provenance(res: dict) -> str:
+    v = res["versions"]
+    names = {"torch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy"}
+    data = f"docs/data/bench-runs/{res['file']}" if "file" in res else "a results file"
+    return provenance.line(evidence.machine_name(res), res["date"], provenance.versions(v, names), data)
+
+
+def with_provenance(body: str, res: dict) -> str:
+    return body + "\n\n" + bench_provenance(res)
 
 
 # The regions.
 
 
-def answer_region(res: dict) -> str:
+def answer_region(ms: list[dict]) -> str:
+    """Every machine's settled verdict per workload, side by side, and whether they agree."""
     out = [
-        "| workload | best PyTorch mode | best TensorFlow mode | best PyTorch / best TF, 95% interval | verdict |",
-        "|---|---|---|---:|---|",
+        "| workload | " + " | ".join(m["name"] for m in ms) + " | every machine |",
+        "|---|" + "---|" * (len(ms) + 1),
     ]
-    for c in headline(res):
-        out.append(f"| {label(c)} | {mode_of(c['a'])} | {mode_of(c['b'])} | {interval(c)} | {verdict_of(c)} |")
+    rows = [settled(m) for m in ms]
+    for key in sorted(set().union(*rows), key=lambda k: workload_order({"model": k[0], "task": k[1], "batch": k[2]})):
+        cells, found = [], []
+        for r in rows:
+            if key not in r:
+                cells.append("not measured")
+                continue
+            v = r[key]
+            ratios = ", ".join(f"{c['ratio']:.2f}" for c in v["runs"] if c)
+            if v["verdict"] == evidence.UNSETTLED:
+                words = " then ".join(verdict_of(c) for c in v["runs"] if c)
+                cells.append(f"{evidence.UNSETTLED}: {words} ({ratios})")
+            else:
+                cells.append(f"{v['verdict']} ({ratios})")
+            found.append(v["verdict"])
+        same = evidence.across(found) if len(found) == len(ms) else None
+        every = f"**{same}**" if same and same != evidence.UNSETTLED else "depends on the CPU"
+        out.append(f"| {key[0]} {key[1]} b{key[2]} | " + " | ".join(cells) + f" | {every} |")
+    out += ["", "Each cell: the verdict the machine's last two runs both give, and best PyTorch time / best "
+            "TensorFlow time in each run (the earlier first). " + evidence.rule(), ""]  # fmt: skip
+    out += ["- " + runs_provenance(m) for m in ms]
     return "\n".join(out)
 
 
-def lead(s: dict) -> str:
-    """The one-line reading of the verdict counts."""
-    torch = s["train"]["torch"] + s["infer"]["torch"]
-    tf = s["train"]["tf"] + s["infer"]["tf"]
-    if torch and not tf:
-        return "On this CPU no workload is faster in TensorFlow: choose on other grounds than speed, or measure yours."
-    if tf and not torch:
-        return "On this CPU no workload is faster in PyTorch: choose on other grounds than speed, or measure yours."
-    if not torch and not tf:
-        return "On this CPU neither framework is faster on any workload measured."
-    return "Which framework is faster depends on the workload: measure your own model."
+def runs_provenance(m: dict) -> str:
+    """One machine's evidence in one line: its newest run's provenance and the run it pairs with."""
+    line = bench_provenance(m["newest"])
+    if m["earlier"] is None:
+        return line + " No second comparable run: nothing on this machine is settled yet."
+    return line + f" Paired with the run of {m['earlier']['date']} (`docs/data/bench-runs/{m['earlier']['file']}`)."
 
 
-def conclusion_region(res: dict) -> str:
-    s = speed_counts(res)
+def agreement(ms: list[dict]) -> tuple[list[str], list[str]]:
+    """The workloads every machine settles the same way, and the rest."""
+    rows = [settled(m) for m in ms]
+    keys = sorted(set().union(*rows), key=lambda k: workload_order({"model": k[0], "task": k[1], "batch": k[2]}))
+    agreed, differ = [], []
+    for key in keys:
+        found = [r[key]["verdict"] for r in rows if key in r]
+        same = len(found) == len(rows) and evidence.across(found) not in (None, evidence.UNSETTLED)
+        (agreed if same else differ).append(f"{key[0]} {key[1]} b{key[2]}")
+    return agreed, differ
 
-    def line(step: str, what: str) -> str:
-        c = s[step]
-        return (
-            f"- {what}: PyTorch's fastest mode is faster on {c['torch']} of {c['n']} workloads, TensorFlow's on "
-            f"{c['tf']}; {c['tie']} are ties and {c['undecided']} undecided."
-        )
 
-    ratios = s["ratios"].values()
-    aa = by_name(res, "aa_torch") + by_name(res, "aa_tf")
-    held = sum(c["lo"] <= 1 <= c["hi"] for c in aa)
-    return "\n".join(
-        [
-            line("train", "Training steps"),
-            line("infer", "Inference calls"),
-            f"- Best PyTorch time / best TensorFlow time ranges from {min(ratios):.2f} to {max(ratios):.2f}. " + lead(s)
-            if ratios
-            else "- No workload was compared.",
-            (
-                f"- The controls {'hold' if held == len(aa) else 'do not all hold, so read the ratios with care'}: "
-                f"{held} of {len(aa)} A/A intervals (one configuration in two processes) contain 1.0."
-            )
-            if aa
-            else "- No A/A rows ran.",
-        ]
+def conclusion_region(ms: list[dict]) -> str:
+    lines = []
+    for m in ms:
+        s = speed_counts(m)
+        lines.append(f"- On {m['name']}: training steps {tally(s['train'])}; inference calls {tally(s['infer'])}.")
+    agreed, differ = agreement(ms)
+    lines.append(
+        f"- Every one of the {len(ms)} machines settles {len(agreed)} of the {len(agreed) + len(differ)} workloads "
+        f"the same way" + (f" ({', '.join(agreed)})" if agreed else "") + "; the rest depend on the CPU or are "
+        f"{evidence.UNSETTLED} on some machine. A reader's CPU may reverse a small ratio: measure your own model "
+        "with `make bench` before deciding on speed."
     )
+    for m in ms:
+        aa = [c for r in (m["newest"], m["earlier"]) if r for c in by_name(r, "aa_torch") + by_name(r, "aa_tf")]
+        held = sum(c["lo"] <= 1 <= c["hi"] for c in aa)
+        lines.append(
+            f"- Controls on {m['name']}: {held} of {len(aa)} A/A intervals (one configuration in two processes) "
+            "contain 1.0" + ("." if held == len(aa) else ", so read its ratios with care.")
+        )
+    return "\n".join([*lines, "", *(f"- {runs_provenance(m)}" for m in ms)])
 
 
 def machine_region(res: dict) -> str:
@@ -424,39 +482,16 @@ def cookbook_region(res: dict) -> str:
     return "\n".join(out)
 
 
-def claims_region(res: dict) -> str:
-    s = speed_counts(res)
-
-    def wins(c):
-        return (
-            f"PyTorch's best mode is faster in {c['torch']} of {c['n']}, TensorFlow's in {c['tf']}, tied in "
-            f"{c['tie']}, undecided in {c['undecided']}"
-        )
-
-    return "\n".join(
-        [
-            f"- Training steps: {wins(s['train'])}.",
-            f"- Inference calls: {wins(s['infer'])}.",
-            f"- A workload is a tie only when the whole 95% interval of best PyTorch / best TensorFlow lies within "
-            f"+-{s['margin']:.0%} of 1, and undecided when it straddles 1 but reaches past that margin.",
-        ]
-    )
+def claims_region(ms: list[dict]) -> str:
+    lines = []
+    for m in ms:
+        s = speed_counts(m)
+        lines.append(f"- {m['name']}, training steps: {tally(s['train'])}.")
+        lines.append(f"- {m['name']}, inference calls: {tally(s['infer'])}.")
+    return "\n".join([*lines, f"- {evidence.rule()}"])
 
 
-def comparable(a: dict, b: dict) -> str | None:
-    """Why two results files cannot be compared, or None when they can."""
-    for what, get in (
-        ("harness version", lambda r: r["harness_version"]),
-        ("CPU model", lambda r: r["machine"]["cpu_model"]),
-        ("thread count", lambda r: r["settings"]["threads"]),
-        ("device", lambda r: r["device"]),
-        ("versions", lambda r: r["versions"]),
-    ):
-        if get(a) != get(b):
-            return f"their {what} differs"
-    if a["quick"] or b["quick"]:
-        return "one of them is a --quick run"
-    return None
+comparable = evidence.comparable
 
 
 def held_ratios(res: dict) -> dict[str, dict]:
@@ -466,7 +501,9 @@ def held_ratios(res: dict) -> dict[str, dict]:
 
 def repeat_region(res: dict, previous: dict | None) -> str:
     if previous is None:
-        return "No earlier run is committed to compare with: run `make bench` twice."
+        return "No earlier run of this machine is committed to compare with: run `make bench` twice.\n\n" + (
+            bench_provenance(res)
+        )
     why = comparable(previous, res)
     if why:
         return f"The committed earlier run ({previous['date']}) cannot be compared with this one: {why}."
@@ -480,6 +517,8 @@ def repeat_region(res: dict, previous: dict | None) -> str:
     aa_held = sum(c["lo"] <= 1 <= c["hi"] for c in aa_now + aa_before)
     lines = [
         f"Earlier run: {previous['date']}; this run: {res['date']}; the same harness, machine and versions.",
+        "",
+        bench_provenance(res),
         "",
         "| | |",
         "|---|---|",
@@ -526,25 +565,31 @@ def closing_region(res: dict, previous: dict | None) -> str:
         )
     flags = res["machine"].get("cpu_flags", [])
     lines.append(f"- CPU flags (`/proc/cpuinfo`, {res['machine']['cpu_model']}): " + (" ".join(flags) or "none") + ".")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", bench_provenance(res)])
 
 
-def regions(res: dict, previous: dict | None = None) -> dict[str, str]:
+def regions(runs: list[dict]) -> dict[str, str]:
+    """Every region of the page, from every committed run: the newest machine's newest run for
+    the details, each machine's last two runs for the verdicts."""
+    ms = evidence.machines(runs)
+    if not ms:
+        raise ValueError("no full benchmark run is committed: run `make bench` twice")
+    res, previous = ms[0]["newest"], ms[0]["earlier"]
     out = {
-        "bench-answer": answer_region(res),
-        "bench-conclusion": conclusion_region(res),
+        "bench-answer": answer_region(ms),
+        "bench-conclusion": conclusion_region(ms),
         "bench-repeat": repeat_region(res, previous),
-        "bench-machine": machine_region(res),
-        "bench-controls": controls_region(res),
-        "bench-g0": g0_region(res),
-        "bench-first-call": first_call_region(res),
-        "bench-api": api_region(res),
-        "bench-cookbook": cookbook_region(res),
-        "bench-claims": claims_region(res),
+        "bench-machine": with_provenance(machine_region(res), res),
+        "bench-controls": with_provenance(controls_region(res), res),
+        "bench-g0": with_provenance(g0_region(res), res),
+        "bench-first-call": with_provenance(first_call_region(res), res),
+        "bench-api": with_provenance(api_region(res), res),
+        "bench-cookbook": with_provenance(cookbook_region(res), res),
+        "bench-claims": claims_region(ms) + "\n\n" + "\n".join(runs_provenance(m) for m in ms),
         "bench-closing": closing_region(res, previous),
     }
     for group in GROUP_TITLES:
-        out[f"bench-{group.lower()}"] = group_region(res, group)
+        out[f"bench-{group.lower()}"] = with_provenance(group_region(res, group), res)
     return out
 
 
@@ -554,7 +599,7 @@ def _svg(fig) -> str:
     return buf.getvalue()
 
 
-def _ratio_chart(plt, items: list[tuple[str, float, float, float, str]], xlabel: str, title: str, width=6.4):
+def _ratio_chart(plt, items: list[tuple[str, float, float, float, str]], xlabel: str, title: str, res: dict, width=6.4):
     """Points with 95% intervals on a log axis, the +-5% tie band shaded."""
     fig, ax = plt.subplots(figsize=(width, 0.32 * len(items) + 1.3))
     colors = {"PyTorch faster": "tab:red", "TensorFlow faster": "tab:orange", "tie": "tab:grey",
@@ -578,8 +623,18 @@ def _ratio_chart(plt, items: list[tuple[str, float, float, float, str]], xlabel:
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
-    _refuse_cut_text(fig, [ax.xaxis.label, ax.title, *ax.get_yticklabels(), *ax.get_xticklabels()])
+    stamp = _stamp(fig, res)
+    _refuse_cut_text(fig, [ax.xaxis.label, ax.title, stamp, *ax.get_yticklabels(), *ax.get_xticklabels()])
     return fig
+
+
+def _stamp(fig, res: dict):
+    """The run's provenance under the chart: a chart is copied without the page around it."""
+    v = res["versions"]
+    text = (f"{evidence.machine_name(res)}, {res['date']}; PyTorch {v['torch']}, TensorFlow {v['tensorflow']}, "
+            f"Keras {v['keras']}")  # fmt: skip
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig.text(0.01, 0.01, f"Measured on {text}", fontsize=6, ha="left", va="bottom", color="0.3")
 
 
 def _refuse_cut_text(fig, texts) -> None:
@@ -601,8 +656,8 @@ def charts(res: dict) -> dict[str, str]:
     plt.rcParams.update({"svg.hashsalt": "bench", "svg.fonttype": "none", "font.size": 9})
     out = {}
     items = [(label(c), c["ratio"], c["lo"], c["hi"], verdict_of(c)) for c in headline(res)]
-    fig = _ratio_chart(plt, items, "best PyTorch time / best TensorFlow time (left of 1: PyTorch faster); log scale",
-                       "Which framework is faster, per workload, with 95% intervals")  # fmt: skip
+    fig = _ratio_chart(plt, items, "best PyTorch time / best TensorFlow time; left of 1: PyTorch faster; log scale",
+                       "Which framework is faster, per workload, with 95% intervals", res)  # fmt: skip
     out["headline.svg"] = _svg(fig)
     plt.close(fig)
 
@@ -612,7 +667,7 @@ def charts(res: dict) -> dict[str, str]:
         word = {"A faster": "helps", "B faster": "hurts"}.get(v, v)
         items.append((f"{tip}, {label(c)}", 1 / c["ratio"], 1 / c["hi"], 1 / c["lo"], word))
     fig = _ratio_chart(plt, items, "speed-up, before / after (right of 1: the tip helps); log scale",
-                       "Tuning tips, with 95% intervals", width=8.0)  # fmt: skip
+                       "Tuning tips, with 95% intervals", res, width=8.0)  # fmt: skip
     out["cookbook.svg"] = _svg(fig)
     plt.close(fig)
 
@@ -626,6 +681,7 @@ def charts(res: dict) -> dict[str, str]:
     ax.set_title("The probe (one fixed NumPy GEMM) in every round: the machine's drift", fontsize=9)
     ax.legend(fontsize=7)
     fig.tight_layout()
+    _refuse_cut_text(fig, [_stamp(fig, res)])
     out["probe.svg"] = _svg(fig)
     plt.close(fig)
 
@@ -650,6 +706,7 @@ def charts(res: dict) -> dict[str, str]:
     ax.set_title("G0: square matrix multiply")
     ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
+    _refuse_cut_text(fig, [_stamp(fig, res)])
     out["g0.svg"] = _svg(fig)
     plt.close(fig)
     return out
@@ -657,16 +714,14 @@ def charts(res: dict) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--previous", type=Path, default=PREVIOUS, help="the run before --data, to compare with")
+    parser.add_argument("--runs", type=Path, default=RUNS, help="a folder of results files, every machine's runs")
     parser.add_argument("--page", type=Path, default=PAGE)
     parser.add_argument("--assets", type=Path, default=ASSETS)
     args = parser.parse_args(argv)
-    results = json.loads(args.data.read_text(encoding="utf-8"))
-    previous = json.loads(args.previous.read_text(encoding="utf-8")) if args.previous.exists() else None
-    page_sections.write(args.page, regions(results, previous))
+    runs = evidence.load(args.runs)
+    page_sections.write(args.page, regions(runs))
     args.assets.mkdir(parents=True, exist_ok=True)
-    for name, svg in charts(results).items():
+    for name, svg in charts(evidence.machines(runs)[0]["newest"]).items():
         (args.assets / name).write_text(svg, encoding="utf-8")
     return 0
 

@@ -41,7 +41,7 @@ SCRIPTS = Path(__file__).resolve().parent.parent
 if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
-from bench import fma_peak, machine, pairs, schema
+from bench import evidence, fma_peak, machine, pairs, schema
 from bench.task import (
     GEMM_SIZES,
     GROUP_OF,
@@ -55,8 +55,7 @@ from bench.task import (
 from bench.worker import row_key
 
 ROOT = SCRIPTS.parent
-DEFAULT_OUT = ROOT / "docs" / "data" / "bench.json"
-PREVIOUS_OUT = ROOT / "docs" / "data" / "bench-previous.json"
+RUNS = ROOT / "docs" / "data" / "bench-runs"  # every committed run; scripts/bench/evidence.py reads them
 HARNESS_VERSION = "4"
 REPLY_TIMEOUT_S = 300  # one prepare (every row's compile) or one block; past it the run fails
 
@@ -577,7 +576,7 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="under a minute; checks structure, not speed")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--out", type=Path, help=f"default: {RUNS.relative_to(ROOT)}/MACHINE-DATE.json")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--threads", type=int, help="intra-op threads per worker (default: all CPUs)")
     parser.add_argument("--no-report", action="store_true", help="write the JSON only")
@@ -592,16 +591,15 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchError, ValueError, RuntimeError) as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 2
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    if args.out.resolve() == DEFAULT_OUT.resolve() and DEFAULT_OUT.exists():
-        # The page compares each run with the one before it: two `make bench` in a row give the pair.
-        DEFAULT_OUT.replace(PREVIOUS_OUT)
-    args.out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {args.out} in {results['total_s']:.0f} s")
+    # A machine's verdicts need its last two runs: two `make bench` in a row give the pair.
+    out = args.out or RUNS / f"{evidence.slug(results)}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {out} in {results['total_s']:.0f} s")
     if args.no_report:
         return 0
-    if args.out.resolve() != DEFAULT_OUT.resolve():
-        print(f"page and charts not updated: they show {DEFAULT_OUT.relative_to(ROOT)} only")
+    if out.resolve().parent != RUNS.resolve():
+        print(f"page and charts not updated: they show the runs in {RUNS.relative_to(ROOT)} only")
         return 0
     import generate
 
