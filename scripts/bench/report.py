@@ -399,7 +399,7 @@ def g0_region(res: dict) -> str:
     for c in sorted((c for c in res["comparisons"] if c["kind"] == "gemm"), key=lambda c: (c["batch"], c["name"])):
         out.append(f"| {names[c['name']]} | {c['batch']} | {interval(c)} | {verdict_of(c)} |")
     if not res["settings"]["bf16_gemm"]:
-        out += ["", "No bf16 GEMM rows: this CPU has neither `avx512_bf16` nor `amx_bf16`."]
+        out += ["", "No bf16 GEMM rows: the CPU of this run has neither `avx512_bf16` nor `amx_bf16`."]
     else:
         out += ["", "The bf16 rows run on `avx512_bf16` or AMX units, which the fp32 FMA kernel does not "
                 "measure: they are not given as a fraction of an fp32 peak."]  # fmt: skip
@@ -585,7 +585,7 @@ def regions(runs: list[dict]) -> dict[str, str]:
         "bench-first-call": with_provenance(first_call_region(res), res),
         "bench-api": with_provenance(api_region(res), res),
         "bench-cookbook": with_provenance(cookbook_region(res), res),
-        "bench-claims": claims_region(ms) + "\n\n" + "\n".join(runs_provenance(m) for m in ms),
+        "bench-claims": claims_region(ms) + "\n\n" + "\n\n".join(runs_provenance(m) for m in ms),
         "bench-closing": closing_region(res, previous),
     }
     for group in GROUP_TITLES:
