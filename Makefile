@@ -136,11 +136,13 @@ format: venv
 	$(BIN)/ruff check --fix snippets scripts tests conftest.py
 	$(BIN)/python scripts/fmt.py snippets scripts tests conftest.py
 
+# Measuring scripts write their JSON and nothing else; the generators then write the pages.
 bench: venv
 	$(BIN)/python scripts/bench/run.py
+	$(BIN)/python scripts/generate.py
 
 bench-quick: venv
-	$(BIN)/python scripts/bench/run.py --quick --out /tmp/bench-quick.json --no-report
+	$(BIN)/python scripts/bench/run.py --quick --out /tmp/bench-quick.json
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache

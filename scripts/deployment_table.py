@@ -196,11 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     data = measure()
     DATA.parent.mkdir(parents=True, exist_ok=True)
+    # The JSON only, like every measuring script: `make data` writes the tables and claim D1.
     DATA.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    import generate
-
-    # The page's tables and the verdicts computed from the routes (claim D1).
-    return generate.main([])
+    return 0
 
 
 if __name__ == "__main__":

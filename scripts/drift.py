@@ -21,6 +21,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import requirements_file
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "docs" / "data" / "drift.json"
 HOME = ROOT / "docs" / "index.md"
@@ -57,18 +59,9 @@ def newest(name: str, pre: bool = False) -> str:
     return found.group(1)
 
 
-def pinned(text: str) -> dict[str, str]:
-    pins = {}
-    for line in text.splitlines():
-        found = re.match(r"([A-Za-z0-9_.\-]+)==(\S+)", line)
-        if found:
-            pins[found.group(1).lower()] = found.group(2)
-    return pins
-
-
 def with_versions(text: str, versions: dict[str, str]) -> str:
     """requirements.txt with each framework's pin replaced; a framework not pinned there is an error."""
-    missing = [name for name in versions if name not in pinned(text)]
+    missing = [name for name in versions if name not in requirements_file.pins(text)]
     if missing:
         raise SystemExit(f"drift: requirements.txt pins none of {missing}")
     out = []
@@ -264,7 +257,7 @@ def main(argv: list[str]) -> int:
             nightly = metadata.version("keras-nightly")
         except metadata.PackageNotFoundError:
             nightly = None
-        pins = pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+        pins = requirements_file.pins()
         day = datetime.datetime.now(datetime.UTC).date().isoformat()
         stable = {name: newest(name) for name in FRAMEWORKS}
         data = report(Path(argv[1]), Path(argv[2]), versions, pins, day, stable)
@@ -274,7 +267,7 @@ def main(argv: list[str]) -> int:
         print(render(data))
         return 0
     if argv == ["policy"]:
-        pins = pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+        pins = requirements_file.pins()
         stable = {name: newest(name) for name in FRAMEWORKS}
         late = policy(pins, stable)
         for line in late or [f"{NAMES[n]}: pinned {pins[n]}, newest stable {v}" for n, v in stable.items()]:

@@ -165,11 +165,9 @@ def main() -> int:
 
     packages = {"torch": "PyTorch", "tensorflow-cpu": "TensorFlow", "keras": "Keras", "gymnasium": "Gymnasium"}
     data["provenance"] = provenance.record(packages)
+    # The JSON only, like every measuring script: `make data` writes the table and claim U1.
     METRICS_JSON.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    import generate
-
-    # The page's table and the verdict computed from the metrics (claim U1).
-    return generate.main([])
+    return 0
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ from pathlib import Path
 
 # The package index as a reader's pip sees it, and the pins, read as the drift reads them.
 import provenance
-from drift import index_env, pinned
+import requirements_file
+from drift import index_env
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "docs" / "data" / "triton_order.json"
@@ -72,7 +73,7 @@ def triton_of(torch_version: str) -> str:
 
 
 def measure() -> dict:
-    pins = pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+    pins = requirements_file.pins()
     tensorflow = pins["tensorflow-cpu"]
     rows = [{"torch": t, "triton": triton_of(t)} for t in torch_releases(pins["torch"])]
     with tempfile.TemporaryDirectory() as scratch:

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import requirements_file
+from packaging.utils import canonicalize_name
+
 from docs_blocks import ROOT, DocsBlockError, PythonBlock, page_blocks, relative
 
 READINGS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "page": "whole-page"}
@@ -147,17 +150,11 @@ def imported_modules(source: str) -> set[str]:
 @cache
 def pins(requirements: Path = ROOT / "requirements.txt") -> dict[str, str]:
     """`name==version` for every exact pin, keyed by the normalised distribution name."""
-    found = {}
-    for line in requirements.read_text(encoding="utf-8").splitlines():
-        line = line.split("#")[0].strip()
-        if "==" in line:
-            name, version = line.split("==", 1)
-            found[_normalise(name)] = f"{name.strip()}=={version.strip().split(';')[0].strip()}"
-    return found
+    found = requirements_file.read(requirements.read_text(encoding="utf-8"))
+    return {_normalise(r.name): f"{r.name}=={v}" for r in found if (v := requirements_file.exact(r))}
 
 
-def _normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower().strip()
+_normalise = canonicalize_name
 
 
 @cache

@@ -46,7 +46,7 @@ def _pair(newest: dict, earlier: dict | None = None, name: str = "a planted mach
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "quick.json"
-    done = run_python("scripts/bench/run.py", "--quick", "--out", str(out), "--no-report", timeout=170)
+    done = run_python("scripts/bench/run.py", "--quick", "--out", str(out), timeout=170)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return json.loads(out.read_text(encoding="utf-8"))
 
@@ -288,7 +288,7 @@ def test_a_failing_worker_fails_the_run_naming_it():
 
 def test_the_driver_exits_non_zero_with_the_message(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(run, "plan", lambda threads, quick, bf16: [_bad_worker()])
-    assert run.main(["--quick", "--out", str(tmp_path / "x.json"), "--no-report"]) == 2
+    assert run.main(["--quick", "--out", str(tmp_path / "x.json")]) == 2
     assert "bench failed: worker numpy:eager failed" in capsys.readouterr().err
     assert not (tmp_path / "x.json").exists()
 

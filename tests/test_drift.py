@@ -19,6 +19,7 @@ from tests_support import ROOT
 sys.path.insert(0, str(ROOT / "scripts"))
 import drift
 import generate
+import requirements_file
 
 
 def test_home_page_line_is_the_committed_files():
@@ -39,7 +40,7 @@ def test_a_hand_edited_count_on_the_home_page_is_caught():
 def test_the_committed_file_names_every_page_and_the_versions_run():
     data = json.loads(drift.DATA.read_text(encoding="utf-8"))
     assert set(data["newest"]) == set(drift.FRAMEWORKS)
-    pins = drift.pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+    pins = requirements_file.pins()
     assert set(data["pinned"]) == set(drift.FRAMEWORKS)
     assert all(pins.get(n) for n in drift.FRAMEWORKS)
     pages = {p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md") if "```python" in p.read_text()}
@@ -157,7 +158,7 @@ def test_the_policy_names_each_pin_that_trails_too_far():
 
 def test_the_committed_pins_keep_the_policy_on_the_day_of_the_drift_run():
     data = json.loads(drift.DATA.read_text(encoding="utf-8"))
-    pins = drift.pinned((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+    pins = requirements_file.pins()
     assert data["pinned"] == {name: pins[name] for name in drift.FRAMEWORKS}, "run `make drift` after a bump"
     assert drift.policy(pins, data["stable"]) == []
 

@@ -7,22 +7,19 @@ import subprocess
 
 import generate
 import pytest
+import requirements_file
 
 from tests_support import ROOT, run_python
 
 
-def requirement_lines(name: str) -> list[str]:
-    text = (ROOT / name).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-PIN = re.compile(r"(?P<name>[A-Za-z0-9_.\-\[\]]+)==(?P<version>[^=\s;]+)(?: ; (?P<marker>.+))?")
+def requirements(name: str) -> list:
+    return requirements_file.read((ROOT / name).read_text(encoding="utf-8"))
 
 
 def test_every_requirement_is_pinned_exactly():
-    loose = [line for line in requirement_lines("requirements.txt") if not PIN.fullmatch(line)]
+    loose = [str(r) for r in requirements("requirements.txt") if requirements_file.exact(r) is None]
     assert not loose, loose
-    names = {line.split("==")[0].lower() for line in requirement_lines("requirements.txt")}
+    names = {r.name.lower() for r in requirements("requirements.txt")}
     needed = {"torch", "triton", "tensorflow-cpu", "keras", "mkdocs", "mkdocs-material", "mkdocs-jupyter"}
     needed |= {"sybil", "pytest-examples"}
     assert needed <= names, needed - names
@@ -33,23 +30,17 @@ def test_the_suite_runs_on_exactly_what_requirements_txt_pins():
     PyPI's build (no local `+cpu` wheel), and Triton is there beside it."""
     from importlib import metadata
 
-    from packaging.markers import Marker
-    from packaging.utils import canonicalize_name
     from packaging.version import Version
 
     wrong = []
-    for line in requirement_lines("requirements.txt"):
-        pin = PIN.fullmatch(line)
-        if pin["marker"] and not Marker(pin["marker"]).evaluate():
-            continue
-        name = canonicalize_name(pin["name"].split("[")[0])
+    for name, version in requirements_file.pins(here=True).items():
         try:
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:
             installed = None
         # A local build tag (`+cpu`) is the same release; the torch check below refuses it.
-        if installed is None or Version(installed).public != Version(pin["version"]).public:
-            wrong.append(f"{name}: pinned {pin['version']}, installed {installed or 'nothing'}")
+        if installed is None or Version(installed).public != Version(version).public:
+            wrong.append(f"{name}: pinned {version}, installed {installed or 'nothing'}")
     assert not wrong, "the environment is not the one requirements.txt pins (rebuild it: make venv):\n" + "\n".join(
         wrong
     )
@@ -69,9 +60,9 @@ def test_the_environment_is_built_from_the_package_index_alone():
 
 def test_gpu_requirements_are_generated_from_the_cpu_set():
     assert generate.stale(["gpu-requirements"]) == []
-    gpu = requirement_lines("requirements-gpu.txt")
-    assert any(line.startswith("tensorflow[and-cuda]==") for line in gpu)
-    assert not any(line.startswith("tensorflow-cpu==") for line in gpu)
+    gpu = requirements("requirements-gpu.txt")
+    assert any(r.name == "tensorflow" and r.extras == {"and-cuda"} and requirements_file.exact(r) for r in gpu)
+    assert not any(r.name == "tensorflow-cpu" for r in gpu)
 
 
 def collect_with(device: str) -> subprocess.CompletedProcess:

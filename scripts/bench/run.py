@@ -11,8 +11,8 @@ ratio's interval is within 2% or the group's share of the run is spent. All work
 restarted a few times within the run ("process rounds") so that a process's own luck is
 sampled too. Every worker but the active one is stopped (SIGSTOP) while a block runs. The step
 count of each block is calibrated once, in the first process round, one row at a time with the
-other workers stopped, and then frozen. Writes the results JSON, then (unless --no-report) the
-page and charts from it.
+other workers stopped, and then frozen. Writes the results JSON and nothing else: `make bench`
+runs scripts/generate.py after it for the page, the charts and the claims.
 
 --quick (under a minute) uses tiny shapes, short blocks and few rounds: it checks that every
 row runs and the output's structure, never speed.
@@ -579,7 +579,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help=f"default: {RUNS.relative_to(ROOT)}/MACHINE-DATE.json")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--threads", type=int, help="intra-op threads per worker (default: all CPUs)")
-    parser.add_argument("--no-report", action="store_true", help="write the JSON only")
     parser.add_argument("--budget", type=float, help="seconds for the whole run (a trial; default 540 s)")
     parser.add_argument("--process-rounds", type=int, help="times every worker starts (a trial; default 3)")
     args = parser.parse_args(argv)
@@ -595,17 +594,9 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or RUNS / f"{evidence.slug(results)}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    # The JSON only: `make bench` then runs the generators (pages, charts, claims P1 to P3).
     print(f"wrote {out} in {results['total_s']:.0f} s")
-    if args.no_report:
-        return 0
-    if out.resolve().parent != RUNS.resolve():
-        print(f"page and charts not updated: they show the runs in {RUNS.relative_to(ROOT)} only")
-        return 0
-    import generate
-
-    # Everything written from the results: the page's tables and charts, and the verdicts
-    # (claims P1 to P3, the decision guide's speed finding) computed from them.
-    return generate.main([])
+    return 0
 
 
 if __name__ == "__main__":
