@@ -91,3 +91,11 @@ def test_ci_treats_no_tests_as_failure():
     assert "make test" in script
     assert "make build" in script
     assert re.search(r'"\$status" -eq 5 \]; then\s+echo[^\n]*\n\s+exit 1', script)
+
+
+def test_a_malformed_requirement_is_an_error_naming_its_line():
+    with pytest.raises(ValueError, match=r"^requirements.txt line 2: 'torch=2.15.0': "):
+        requirements_file.read("# the pins\ntorch=2.15.0\n")
+    assert requirements_file.pins('triton==3.9.0 ; platform_system == "Nobody"\nkeras==3.15.1\n', here=True) == {
+        "keras": "3.15.1"
+    }
