@@ -4,6 +4,9 @@
   downloads: per reading (PyTorch, TensorFlow, the whole page) a `.py` and an `.ipynb`
   whose code is exactly what the test suite executed (tests/docs_readings.py writes both),
   with the install line at the top, plus any file a block saves (a worker script).
+- Every block outside the tabs shows which reading it belongs to, from the same marks the
+  executor reads (`<!-- reading: ... -->`): a reader following one framework sees which
+  blocks to copy without reading the page's source.
 - Every repository path a page names in inline code (`snippets/...`, `scripts/...`,
   `tests/...`, `docs/...`, `requirements.txt`, `Makefile`) links into the repository.
 """
@@ -19,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from docs_readings import notebook, page_readings, reading_install, script
+from docs_blocks import DocsBlockError, parse_page
+from docs_readings import classify, notebook, page_readings, reading_install, script, tab_of
 
 DOWNLOADS = "downloads"
 # The publishing repository: the publish workflow sets it from the repository it runs in.
@@ -65,7 +69,42 @@ def link_repository_paths(markdown: str, config) -> str:
     return "\n".join(out)
 
 
+# What a label says, by the readings a block outside the tabs belongs to (docs_readings.classify).
+READING_LABELS = {
+    ("pytorch", "tensorflow", "page"): "PyTorch and TensorFlow readings",
+    ("pytorch", "page"): "PyTorch reading",
+    ("tensorflow", "page"): "TensorFlow reading",
+    ("page",): "whole page only: uses both frameworks",
+}
+LABEL_CLASS = "docs-reading"
+
+
+def reading_label(readings: tuple[str, ...], save_as: str | None = None) -> str:
+    text = READING_LABELS[readings] + (f"; saved as <code>{save_as}</code>" if save_as else "")
+    return f'<p class="{LABEL_CLASS}" data-reading="{" ".join(readings)}">{text}</p>'
+
+
+def label_readings(markdown: str, path: Path) -> str:
+    """A label above every Python block outside the tabs, naming the readings that run it."""
+    try:
+        blocks = parse_page(path, markdown)
+        classify(path, markdown, blocks)
+    except DocsBlockError:
+        return markdown  # the build's own checks name the problem; a label would hide nothing
+    lines = markdown.split("\n")
+    for block in reversed(blocks):
+        if tab_of(lines, block.lineno) is not None:
+            continue  # the tab's own label says it
+        fence = lines[block.lineno - 1]
+        indent = fence[: len(fence) - len(fence.lstrip())]
+        lines[block.lineno - 1 : block.lineno - 1] = [indent + reading_label(block.readings, block.save_as), ""]
+    return "\n".join(lines)
+
+
 def on_page_markdown(markdown: str, page, config, **_kwargs) -> str:
+    path = ROOT / "docs" / page.file.src_uri
+    if path.suffix == ".md" and path.is_file():
+        markdown = label_readings(markdown, path)
     return link_repository_paths(markdown, config)
 
 

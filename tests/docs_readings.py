@@ -67,7 +67,7 @@ class Reading:
         return {b.save_as: b.source for b in self.blocks if b.save_as}
 
 
-def _tab_of(page_lines: list[str], lineno: int) -> str | None:
+def tab_of(page_lines: list[str], lineno: int) -> str | None:
     """The label of the content tab that holds the fence at `lineno`, if any."""
     fence = page_lines[lineno - 1]
     indent = len(fence) - len(fence.lstrip())
@@ -96,7 +96,7 @@ def classify(page: Path, text: str, blocks: list[PythonBlock]) -> None:
                 f"{relative(page)}:{block.lineno}: save-as {save_as!r} is not a file name like worker.py"
             )
         marked = [block.marks["reading"]] if "reading" in block.marks else []
-        tab = _tab_of(page_lines, block.lineno)
+        tab = tab_of(page_lines, block.lineno)
         where = f"{relative(page)}:{block.lineno}"
         if tab is not None and tab not in TAB_LABELS:
             raise DocsBlockError(f'{where}: tab "{tab}" is neither "PyTorch" nor "TensorFlow"')

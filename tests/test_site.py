@@ -6,6 +6,7 @@ import html
 import json
 import re
 import sys
+from pathlib import Path
 
 from tests_support import ROOT
 
@@ -90,3 +91,53 @@ def test_hook_replaces_only_its_marker():
     rendered = mkdocs_hooks.on_page_markdown(f"before\n{mkdocs_hooks.MARKER}\nafter")
     assert rendered.startswith("before\n| package | version |")
     assert rendered.endswith("after")
+
+
+def label_problems(page_html: str, md: Path) -> list[str]:
+    """The reading labels a built page shows, against the readings the executor gives the
+    blocks outside its tabs, in page order: a label that names another reading, or a block
+    with no label, is a problem naming the block's line."""
+    import docs_readings
+    from docs_blocks import page_blocks
+
+    text = md.read_text(encoding="utf-8")
+    blocks = page_blocks(md)
+    docs_readings.classify(md, text, blocks)
+    lines = text.split("\n")
+    wanted = [(b.lineno, " ".join(b.readings)) for b in blocks if docs_readings.tab_of(lines, b.lineno) is None]
+    shown = re.findall(r'<p class="docs-reading" data-reading="([^"]+)">', page_html)
+    out = [f"line {n}: executed in {want!r}, labelled {got!r}" for (n, want), got in zip(wanted, shown) if want != got]
+    if len(shown) != len(wanted):
+        out.append(f"{len(wanted)} blocks outside the tabs, {len(shown)} labels")
+    return out
+
+
+def _built(site, md) -> str:
+    rel = md.relative_to(ROOT / "docs").with_suffix("")
+    html_file = site / rel.parent / "index.html" if rel.name == "index" else site / rel / "index.html"
+    return html_file.read_text(encoding="utf-8")
+
+
+def test_every_block_outside_the_tabs_shows_the_reading_that_runs_it(site):
+    bad = {}
+    labelled = 0
+    for md in sorted((ROOT / "docs").rglob("*.md")):
+        page = _built(site, md)
+        labelled += page.count('class="docs-reading"')
+        found = label_problems(page, md)
+        if found:
+            bad[md.relative_to(ROOT).as_posix()] = found
+    assert bad == {}
+    assert labelled > 50  # the pages hold dozens of blocks outside their tabs
+
+
+def test_a_label_that_names_another_reading_is_reported(site):
+    md = ROOT / "docs" / "ecosystem.md"
+    page = _built(site, md)
+    one = page.index('data-reading="pytorch page"')
+    planted = page[:one] + 'data-reading="tensorflow page"' + page[one + len('data-reading="pytorch page"') :]
+    problems = label_problems(planted, md)
+    assert len(problems) == 1
+    assert problems[0].endswith("executed in 'pytorch page', labelled 'tensorflow page'")
+    dropped = page.replace('<p class="docs-reading"', "<p", 1)
+    assert label_problems(dropped, md)[-1].endswith("labels")
