@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from docs_dependencies import cross_section
+
 from docs_blocks import DocsBlockError, parse_page
 from docs_readings import classify, notebook, page_readings, reading_install, script, tab_of
 
@@ -77,6 +79,7 @@ READING_LABELS = {
     ("page",): "whole page only: uses both frameworks",
 }
 LABEL_CLASS = "docs-reading"
+USES_CLASS = "docs-uses"
 
 
 def reading_label(readings: tuple[str, ...], save_as: str | None = None) -> str:
@@ -92,13 +95,44 @@ def label_readings(markdown: str, path: Path) -> str:
     except DocsBlockError:
         return markdown  # the build's own checks name the problem; a label would hide nothing
     lines = markdown.split("\n")
+    uses = dependencies(blocks, lines)
     for block in reversed(blocks):
-        if tab_of(lines, block.lineno) is not None:
-            continue  # the tab's own label says it
         fence = lines[block.lineno - 1]
         indent = fence[: len(fence) - len(fence.lstrip())]
-        lines[block.lineno - 1 : block.lineno - 1] = [indent + reading_label(block.readings, block.save_as), ""]
+        above = [uses_note(uses[block.lineno])] if block.lineno in uses else []
+        if tab_of(lines, block.lineno) is None:  # in a tab, the tab's own label says it
+            above.insert(0, reading_label(block.readings, block.save_as))
+        lines[block.lineno - 1 : block.lineno - 1] = [x for note in above for x in (indent + note, "")]
     return "\n".join(lines)
+
+
+def dependencies(blocks, lines: list[str]) -> dict[int, dict[str, tuple[str, list[str]]]]:
+    """Per block (its fence's line): the earlier sections it uses names from, in the readings
+    that run it (a block of both readings: what either needs), as anchor -> (title, names)."""
+    out: dict[int, dict[str, tuple[str, list[str]]]] = {}
+    for reading in ("pytorch", "tensorflow", "page"):
+        mine = [b for b in blocks if reading in b.readings]
+        for lineno, deps in cross_section(mine, lines).items():
+            block = next(b for b in mine if b.lineno == lineno)
+            if reading == "page" and block.readings != ("page",):
+                continue  # a framework's reading says what a copier of that framework needs
+            for dep in deps:
+                _, names = out.setdefault(lineno, {}).setdefault(dep.anchor, (dep.section, []))
+                if dep.name not in names:
+                    names.append(dep.name)
+    return out
+
+
+def uses_note(sections: dict[str, tuple[str, list[str]]]) -> str:
+    def heading(title: str) -> str:
+        return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(title)) if title else "the page's opening"
+
+    parts = [
+        ", ".join(f"<code>{html.escape(n)}</code>" for n in names) + f' from <a href="#{a}">{heading(title)}</a>'
+        for a, (title, names) in sections.items()
+    ]
+    names = " ".join(n for _, ns in sections.values() for n in ns)
+    return f'<p class="{USES_CLASS}" data-uses="{names}">Uses {"; ".join(parts)}</p>'
 
 
 def on_page_markdown(markdown: str, page, config, **_kwargs) -> str:

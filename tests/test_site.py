@@ -141,3 +141,55 @@ def test_a_label_that_names_another_reading_is_reported(site):
     assert problems[0].endswith("executed in 'pytorch page', labelled 'tensorflow page'")
     dropped = page.replace('<p class="docs-reading"', "<p", 1)
     assert label_problems(dropped, md)[-1].endswith("labels")
+
+
+def uses_problems(page_html: str, md: Path) -> list[str]:
+    """The "Uses ... from ..." notes a built page shows, against the names each block takes
+    from earlier sections (tests/docs_dependencies.py, per reading), in page order; and every
+    note's link must reach a heading of the page."""
+    import reader_hooks
+
+    import docs_readings
+    from docs_blocks import page_blocks
+
+    text = md.read_text(encoding="utf-8")
+    blocks = page_blocks(md)
+    docs_readings.classify(md, text, blocks)
+    wanted = reader_hooks.dependencies(blocks, text.split("\n"))
+    expected = [(n, [x for _, names in wanted[n].values() for x in names]) for n in sorted(wanted)]
+    shown = re.findall(r'<p class="docs-uses" data-uses="([^"]*)">(.*?)</p>', page_html)
+    out = [
+        f"line {n}: uses {' '.join(names)}, the note says {got!r}"
+        for (n, names), (got, _) in zip(expected, shown)
+        if got.split() != names
+    ]
+    if len(shown) != len(expected):
+        out.append(f"{len(expected)} blocks use earlier sections, {len(shown)} notes")
+    ids = set(re.findall(r'\bid="([^"]+)"', page_html))
+    for _, note in shown:
+        out += [f"a note links to #{a}, which is no heading here" for a in re.findall(r'href="#([^"]*)"', note)
+                if a and a not in ids]  # fmt: skip
+    return out
+
+
+def test_every_block_that_uses_an_earlier_section_says_so_with_a_link(site):
+    bad = {}
+    notes = 0
+    for md in sorted((ROOT / "docs").rglob("*.md")):
+        page = _built(site, md)
+        notes += page.count('class="docs-uses"')
+        found = uses_problems(page, md)
+        if found:
+            bad[md.relative_to(ROOT).as_posix()] = found
+    assert bad == {}
+    assert notes > 20
+
+
+def test_a_missing_or_dead_dependency_note_is_reported(site):
+    md = ROOT / "docs" / "deployment.md"
+    page = _built(site, md)
+    dropped = page.replace('<p class="docs-uses"', "<p", 1)
+    assert uses_problems(dropped, md)[-1].endswith("notes")
+    note = next(n for n in re.findall(r'<p class="docs-uses".*?</p>', page) if "#savedmodel-and-its" in n)
+    dead = page.replace(note, note.replace('href="#savedmodel-and-its-signature"', 'href="#savedmodel"'), 1)
+    assert uses_problems(dead, md) == ["a note links to #savedmodel, which is no heading here"]
