@@ -7,6 +7,8 @@
 - Every block outside the tabs shows which reading it belongs to, from the same marks the
   executor reads (`<!-- reading: ... -->`): a reader following one framework sees which
   blocks to copy without reading the page's source.
+- `<!-- clone-command -->` becomes the `git clone` line of the repository the site is
+  published from, for the pages whose "run it yourself" needs the repository (the benchmark).
 - Every repository path a page names in inline code (`snippets/...`, `scripts/...`,
   `tests/...`, `docs/...`, `requirements.txt`, `Makefile`) links into the repository.
 """
@@ -135,7 +137,18 @@ def uses_note(sections: dict[str, tuple[str, list[str]]]) -> str:
     return f'<p class="{USES_CLASS}" data-uses="{names}">Uses {"; ".join(parts)}</p>'
 
 
+CLONE_MARKER = "<!-- clone-command -->"
+
+
+def clone_command(config) -> str:
+    """The clone line for the repository the site is published from (on_config sets repo_url)."""
+    url = config["repo_url"].rstrip("/")
+    folder = url.rsplit("/", 1)[-1].removesuffix(".git")
+    return f"```bash\ngit clone {url}.git\ncd {folder}\n```"
+
+
 def on_page_markdown(markdown: str, page, config, **_kwargs) -> str:
+    markdown = markdown.replace(CLONE_MARKER, clone_command(config))
     path = ROOT / "docs" / page.file.src_uri
     if path.suffix == ".md" and path.is_file():
         markdown = label_readings(markdown, path)

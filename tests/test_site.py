@@ -193,3 +193,14 @@ def test_a_missing_or_dead_dependency_note_is_reported(site):
     note = next(n for n in re.findall(r'<p class="docs-uses".*?</p>', page) if "#savedmodel-and-its" in n)
     dead = page.replace(note, note.replace('href="#savedmodel-and-its-signature"', 'href="#savedmodel"'), 1)
     assert uses_problems(dead, md) == ["a note links to #savedmodel, which is no heading here"]
+
+
+def test_the_benchmark_page_says_how_to_get_the_harness(site):
+    import reader_hooks
+
+    text = html.unescape(re.sub(r"<[^>]+>", "", _built(site, ROOT / "docs" / "performance.md")))
+    url = reader_hooks.repo_url()
+    folder = url.rsplit("/", 1)[-1]
+    assert f"git clone {url}.git\ncd {folder}" in text
+    assert text.index("git clone") < text.index("make bench        # the full CPU run")
+    assert reader_hooks.CLONE_MARKER not in (site / "performance" / "index.html").read_text(encoding="utf-8")

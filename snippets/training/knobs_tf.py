@@ -162,6 +162,35 @@ print(f"stopped after epoch {epoch}, weights of epoch {model.layers[0].bias[0]:.
 #> stopped after epoch 4, weights of epoch 2
 # --8<-- [end:early-stopping]
 
+# --8<-- [start:freeze]
+model = keras_model()
+model.layers[0].trainable = False  # before compile(): compile reads it
+trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+print(f"trainable parameters: {trainable} of {model.count_params()}")
+#> trainable parameters: 5 of 41
+frozen_start = model.layers[0].get_weights()[0]
+head_start = model.layers[1].get_weights()[0]
+# The same 3 full-batch SGD steps, through fit().
+model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
+model.fit(x, y, batch_size=len(x), epochs=3, shuffle=False, verbose=0)
+frozen_now = model.layers[0].get_weights()[0]
+head_now = model.layers[1].get_weights()[0]
+print(f"frozen layer unchanged: {np.array_equal(frozen_now, frozen_start)}")
+#> frozen layer unchanged: True
+print(f"head changed: {not np.array_equal(head_now, head_start)}")
+#> head changed: True
+keras_head = model.layers[1].get_weights()
+
+# In Keras, trainable=False also puts a BatchNormalization layer in inference mode.
+with tf.device(tf_device):
+    bn = keras.layers.BatchNormalization()
+    bn.trainable = False
+    bn(x[:, :4] + 3, training=True)
+moved = float(tf.reduce_sum(tf.abs(bn.moving_mean))) > 0
+print(f"frozen BatchNormalization's moving mean moved: {moved}")
+#> frozen BatchNormalization's moving mean moved: False
+# --8<-- [end:freeze]
+
 # --8<-- [start:determinism]
 # Every op then picks a deterministic kernel, or raises where it has none.
 tf.config.experimental.enable_op_determinism()

@@ -163,6 +163,37 @@ print(f"stopped after epoch {epoch}, weights of epoch {model[0].bias[0].item():.
 #> stopped after epoch 4, weights of epoch 2
 # --8<-- [end:early-stopping]
 
+# --8<-- [start:freeze]
+model = make_model()
+model[0].requires_grad_(False)  # the first layer's weight and bias: frozen
+trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+total = sum(p.numel() for p in model.parameters())
+print(f"trainable parameters: {trainable} of {total}")
+#> trainable parameters: 5 of 41
+frozen_start = model[0].weight.detach().clone()
+head_start = model[2].weight.detach().clone()
+# Give the optimizer only what still trains: 3 full-batch SGD steps.
+opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.01)
+for _ in range(3):
+    opt.zero_grad()
+    backward(model)
+    opt.step()
+print(f"frozen layer unchanged: {torch.equal(model[0].weight, frozen_start)}")
+#> frozen layer unchanged: True
+print(f"head changed: {not torch.equal(model[2].weight, head_start)}")
+#> head changed: True
+head = model[2]
+torch_head = [head.weight.detach().T.cpu().numpy(), head.bias.detach().cpu().numpy()]
+
+# Frozen is not inference mode: in train() a BatchNorm still updates its running mean.
+bn = nn.BatchNorm1d(4).to(device).requires_grad_(False)
+bn(torch.from_numpy(x[:, :4] + 3).to(device))
+moved = bn.running_mean.abs().sum().item() > 0
+print(f"frozen BatchNorm's running mean moved: {moved}")
+#> frozen BatchNorm's running mean moved: True
+bn.eval()  # what stops it
+# --8<-- [end:freeze]
+
 # --8<-- [start:determinism]
 # Where an op has no deterministic kernel (some CUDA ones), this makes it raise instead.
 torch.use_deterministic_algorithms(True)
