@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -96,10 +97,19 @@ def _executes(config) -> bool:
     return bool(plugin and plugin.config["execute"])
 
 
+# mkdocs-jupyter's notebook template brings a module script that imports mermaid from a CDN
+# when a cell holds a diagram, and an empty MathJax <script src="">. No notebook here draws a
+# diagram or typesets maths, and a site that promises no third-party requests ships neither.
+CDN_SCRIPT_RE = re.compile(r'<script type="module">(?:(?!</script>).)*?import\("https?://.*?</script>', re.S)
+EMPTY_SCRIPT_RE = re.compile(r'<script src="">\s*</script>')
+
+
 def on_page_content(html: str, page, config, **_kwargs) -> str:
     src = page.file.src_uri
-    if src.startswith("use-cases/") and src.endswith(".py") and not _executes(config):
-        return NOT_EXECUTED + html
+    if src.startswith("use-cases/") and src.endswith(".py"):
+        html = EMPTY_SCRIPT_RE.sub("", CDN_SCRIPT_RE.sub("", html))
+        if not _executes(config):
+            return NOT_EXECUTED + html
     return html
 
 

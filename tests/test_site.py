@@ -204,3 +204,28 @@ def test_the_benchmark_page_says_how_to_get_the_harness(site):
     assert f"git clone {url}.git\ncd {folder}" in text
     assert text.index("git clone") < text.index("make bench        # the full CPU run")
     assert reader_hooks.CLONE_MARKER not in (site / "performance" / "index.html").read_text(encoding="utf-8")
+
+
+# A script that loads code from another host at run time, or an empty src (the page itself).
+DYNAMIC_IMPORT_RE = re.compile(r"""\bimport\(\s*["'](?P<url>https?://[^"']+)""")
+
+
+def script_problems(page: str) -> list[str]:
+    out = []
+    for script in re.findall(r"<script\b[^>]*>.*?</script>", page, re.S):
+        out += [f"imports {m['url']}" for m in DYNAMIC_IMPORT_RE.finditer(script) if external(m["url"])]
+        if re.match(r'<script\b[^>]*\bsrc=""', script):
+            out.append('an empty <script src="">')
+    return out
+
+
+def test_no_page_script_loads_code_from_another_host(site):
+    bad = {p.relative_to(site).as_posix(): script_problems(p.read_text(encoding="utf-8")) for p in site.rglob("*.html")}
+    assert {k: v for k, v in bad.items() if v} == {}
+    notebook = (site / "use-cases" / "vision" / "index.html").read_text(encoding="utf-8")
+    assert "jp-Notebook" in notebook or "jupyter-wrapper" in notebook  # the notebook template was rendered
+
+
+def test_a_cdn_import_in_a_script_is_reported():
+    page = '<script type="module">await import("https://cdnjs.cloudflare.com/x.mjs")</script><script src=""> </script>'
+    assert script_problems(page) == ["imports https://cdnjs.cloudflare.com/x.mjs", 'an empty <script src="">']
