@@ -47,8 +47,20 @@ def repo_url() -> str:
     return (url or DEFAULT_REPO).rstrip("/")
 
 
+def site_url(repo: str) -> str | None:
+    """Where the site is published: DOCS_SITE_URL, or GitHub Pages' address for a GitHub
+    repository (the publish workflow deploys there); None for any other host."""
+    url = os.environ.get("DOCS_SITE_URL")
+    if url:
+        return url.rstrip("/") + "/"
+    found = re.fullmatch(r"https://github\.com/(?P<owner>[^/]+)/(?P<name>[^/]+?)(?:\.git)?/?", repo)
+    return f"https://{found['owner'].lower()}.github.io/{found['name']}/" if found else None
+
+
 def on_config(config, **_kwargs):
     config["repo_url"] = config.get("repo_url") or repo_url()
+    # Absolute addresses for the sitemap and each page's canonical link.
+    config["site_url"] = config.get("site_url") or site_url(config["repo_url"])
     config["repo_name"] = config.get("repo_name") or "/".join(config["repo_url"].split("/")[-2:])
     config["edit_uri"] = config.get("edit_uri") or "edit/main/docs/"
     return config

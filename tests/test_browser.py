@@ -161,6 +161,36 @@ def test_search_finds(driver, base, term):
     assert any(term in text for text in found), f"no result mentions {term!r}: {found[:3]}"
 
 
+# An API name a reader types, and the section that shows it in code.
+API_SEARCHES = {
+    "torch.compile": "graphs/#compilers-xla-and-inductor",
+    "GradScaler": "training/#float16-and-loss-scaling",
+    "jit_compile": "performance/#keras-fit-against-a-hand-written-loop",
+    "requires_grad": "training/#freezing-a-layer-and-training-the-head",
+    "prefetch": "training/#batches-workers-and-prefetching",
+}
+
+
+@pytest.mark.parametrize(("term", "section"), API_SEARCHES.items())
+def test_searching_an_api_name_lands_on_the_section_that_shows_it(driver, base, term, section):
+    from selenium.webdriver.common.by import By
+
+    driver.get(base)
+    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
+    box.click()
+    box.send_keys(term)
+
+    def links():
+        return driver.execute_script(
+            "return [...document.querySelectorAll('.md-search-result__link')].map(a => a.getAttribute('href'))"
+        )
+
+    found = _wait_for(links, f"search results for {term!r}", limit_s=10)
+    # An absolute link with the highlight query (`?h=term`): keep the page and the section.
+    shown = [re.sub(r"^https?://[^/]+/|\?h=[^#]*", "", h) for h in found]
+    assert section in shown[:6], (term, shown[:8])
+
+
 COPY_SPY = """
 window.__copied = [];
 document.addEventListener('copy', e => {

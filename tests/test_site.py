@@ -229,3 +229,28 @@ def test_no_page_script_loads_code_from_another_host(site):
 def test_a_cdn_import_in_a_script_is_reported():
     page = '<script type="module">await import("https://cdnjs.cloudflare.com/x.mjs")</script><script src=""> </script>'
     assert script_problems(page) == ["imports https://cdnjs.cloudflare.com/x.mjs", 'an empty <script src="">']
+
+
+def test_the_site_knows_its_address(site):
+    import reader_hooks
+
+    url = reader_hooks.site_url(reader_hooks.repo_url())
+    assert url
+    assert url.startswith("https://")
+    assert url.endswith("/")
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locs
+    assert all(loc.startswith(url) for loc in locs), locs[:3]
+    page = (site / "performance" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{url}performance/">' in page
+
+
+def test_a_site_address_comes_from_the_repository_or_the_environment(monkeypatch):
+    import reader_hooks
+
+    monkeypatch.delenv("DOCS_SITE_URL", raising=False)
+    assert reader_hooks.site_url("https://github.com/Docs-Org/field-guide") == "https://docs-org.github.io/field-guide/"
+    assert reader_hooks.site_url("https://gitlab.example.com/a/b") is None
+    monkeypatch.setenv("DOCS_SITE_URL", "https://guide.example.org")
+    assert reader_hooks.site_url("https://github.com/a/b") == "https://guide.example.org/"
