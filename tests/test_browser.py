@@ -135,6 +135,20 @@ def test_linked_tabs_switch_together_and_persist(driver, base, site, pages):
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
     label.click()
     _wait_for(lambda: set(_tab_choices(driver)) == {"TensorFlow"}, f"every tab set on {first} to show TensorFlow")
+    # Choosing TensorFlow shows every TensorFlow block of the page, not only the set clicked.
+    hidden = driver.execute_script(
+        """
+        return [...document.querySelectorAll('.tabbed-set')].flatMap(set => {
+          const labels = [...set.querySelectorAll(':scope > .tabbed-labels > label')];
+          const i = labels.findIndex(l => l.textContent.trim() === 'TensorFlow');
+          if (i < 0) return [];
+          const block = set.querySelectorAll(':scope > .tabbed-content > .tabbed-block')[i];
+          const code = block && block.querySelector('pre');
+          return code && code.offsetParent !== null && code.getClientRects().length ? [] : [labels[i].htmlFor];
+        });
+        """
+    )
+    assert hidden == [], f"TensorFlow blocks still hidden on {first}: {hidden}"
     driver.get(base + second)
     assert set(_tab_choices(driver)) == {"TensorFlow"}, f"the TensorFlow choice did not carry from {first} to {second}"
     driver.execute_script("localStorage.clear();")

@@ -7,19 +7,16 @@ committed file, and the report step against failures planted in the executor's o
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import drift
+import generate
 import pytest
+import requirements_file
 
 from docs_blocks import DocsBlockError, Line, PythonBlock, compare_output
 from tests_support import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import drift
-import generate
-import requirements_file
 
 
 def test_home_page_line_is_the_committed_files():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 
 from tests_support import ROOT, run_python
 
@@ -20,7 +19,6 @@ def test_committed_pictures_match_the_script():
 
 
 def test_every_committed_picture_is_drawn():
-    sys.path.insert(0, str(ROOT / "scripts"))
     import draw_graphs
 
     drawn = sorted(name for name, *_ in draw_graphs.PICTURES)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import html
 import json
 import re
-import sys
 from pathlib import Path
 
-from tests_support import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
 import mkdocs_hooks
+
+from tests_support import ROOT
 
 # Tags and attributes that make a browser fetch something.
 RESOURCE_RE = re.compile(
