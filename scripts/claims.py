@@ -101,14 +101,17 @@ def _machines() -> list[dict]:
     return evidence.machines(evidence.load())
 
 
-def _across(name: str, per_machine: list[tuple[str, str]]) -> tuple[str, str]:
-    """One verdict from every machine's: the same on each holds; otherwise "depends", and the
-    reason says which machine gave which."""
-    same = evidence.across([v for _, v in per_machine])
+def _across(on: Callable[[dict], tuple[str, str]]) -> tuple[str, str, str]:
+    """One verdict from every machine's (`on` gives a machine's verdict and reason): the same
+    on each holds; otherwise "depends", saying which machine gave which. Returns the verdict,
+    how it was reached, and the machines' reasons joined."""
+    per = [(m["name"], *on(m)) for m in _machines()]
+    reasons = "; ".join(why for _, _, why in per)
+    same = evidence.across([v for _, v, _ in per])
     if same:
-        return same, f"every one of the {len(per_machine)} machines measured gives {same}"
-    gave = "; ".join(f"{v} on {m}" for m, v in per_machine)
-    return "depends", f"{name} depends on the CPU ({gave})"
+        return same, f"every one of the {len(per)} machines measured gives {same}", reasons
+    gave = "; ".join(f"{v} on {name}" for name, v, _ in per)
+    return "depends", f"the verdict depends on the CPU ({gave})", reasons
 
 
 def verdict_p1() -> tuple[str, str]:
@@ -143,12 +146,11 @@ def _p2_on(m: dict) -> tuple[str, str]:
 
 
 def verdict_p2() -> tuple[str, str]:
-    per = [(m, _p2_on(m)) for m in _machines()]
-    verdict, how = _across("the verdict", [(m["name"], v) for m, (v, _) in per])
+    verdict, how, reasons = _across(_p2_on)
     return verdict, (
         f"Reading each workload's settled verdict (the one a machine's last two runs both give, "
         f"a tie only when a whole 95% interval lies within {report.pairs.TIE_MARGIN:.0%} of parity), "
-        f"{how}: {'; '.join(why for _, (_, why) in per)}."
+        f"{how}: {reasons}."
     )
 
 
@@ -179,12 +181,10 @@ def _p3_on(m: dict) -> tuple[str, str]:
 
 
 def verdict_p3() -> tuple[str, str]:
-    per = [(m, _p3_on(m)) for m in _machines()]
-    verdict, how = _across("the verdict", [(m["name"], v) for m, (v, _) in per])
+    verdict, how, reasons = _across(_p3_on)
     return verdict, (
         f"Counting a tie only when a machine's last two runs both put a whole 95% interval "
-        f"within {report.pairs.TIE_MARGIN:.0%} of parity, {how}: "
-        f"{'; '.join(why for _, (_, why) in per)}."
+        f"within {report.pairs.TIE_MARGIN:.0%} of parity, {how}: {reasons}."
     )
 
 
@@ -346,15 +346,15 @@ def choosing_speed() -> str:
     """The decision guide's finding on speed, from every machine's settled verdicts, as P2."""
     ms = _machines()
     agreed, differ = report.agreement(ms)
-    lines = []
+    lines, any_tf = [], False
     for m in ms:
         s = report.speed_counts(m)
         count = {k: s["train"][k] + s["infer"][k] for k in ("torch", "tf", "tie", "undecided", "unsettled")}
+        any_tf = any_tf or count["tf"] > 0
         lines.append(
             f"  - {m['name']}: PyTorch faster on {count['torch']}, TensorFlow on {count['tf']}, tied on "
             f"{count['tie']}, undecided on {count['undecided']}, {evidence.UNSETTLED} on {count['unsettled']}."
         )
-    any_tf = any(report.speed_counts(m)[step]["tf"] for m in ms for step in ("train", "infer"))
     lead = (
         "**Which framework is faster changes with the workload and the CPU**"
         if any_tf

@@ -235,9 +235,8 @@ def render(data: dict) -> str:
     if "provenance" in data:
         meta = data["provenance"]
         caption = provenance.caption({**meta, "versions": {**meta["versions"], **newest}}, "docs/data/drift.json")
-    else:  # a run from before the machine was recorded: say so rather than guess it
-        caption = provenance.line("a CPU machine whose model was not recorded", data["checked"],
-                                  provenance.versions(newest), "docs/data/drift.json")  # fmt: skip
+    else:
+        caption = provenance.unrecorded(data["checked"], provenance.versions(newest), "docs/data/drift.json")
     return "\n".join([*out, "", caption])
 
 

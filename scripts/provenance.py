@@ -88,6 +88,11 @@ def caption(meta: dict, data: str) -> str:
     return line(machine_name(meta["machine"]), meta["date"], versions(meta["versions"]), data)
 
 
+def unrecorded(date: str, versions_text: str, data: str) -> str:
+    """The line for data measured before its machine was recorded: it says so rather than guess."""
+    return line("a machine whose CPU was not recorded", date, versions_text, data)
+
+
 def missing(regions: dict[str, str]) -> list[str]:
     """The names of the regions that carry no provenance line."""
     return [name for name, body in regions.items() if PREFIX not in body]

@@ -122,9 +122,8 @@ def render(data: dict) -> str:
                 {**meta, "versions": {**meta["versions"], "tensorflow-cpu": data["tensorflow-cpu"]}}, data_file
             ),
         ]
-    else:  # measured before the machine was recorded: say so rather than guess it
-        out += ["", provenance.line("a machine whose CPU was not recorded", data["checked"],
-                                    f"tensorflow-cpu {data['tensorflow-cpu']}", data_file)]  # fmt: skip
+    else:
+        out += ["", provenance.unrecorded(data["checked"], f"tensorflow-cpu {data['tensorflow-cpu']}", data_file)]
     return "\n".join(out)
 
 

@@ -154,8 +154,8 @@ def test_linked_tabs_switch_together_and_persist(driver, base, site, pages):
     driver.execute_script("localStorage.clear();")
 
 
-@pytest.mark.parametrize("term", SEARCH_TERMS)
-def test_search_finds(driver, base, term):
+def _search(driver, base, term: str, results_js: str) -> list:
+    """Type `term` into the home page's search box; what `results_js` reads from the results."""
     from selenium.webdriver.common.by import By
 
     driver.get(base)
@@ -166,12 +166,16 @@ def test_search_finds(driver, base, term):
 
     def hits():
         # One script call: material re-renders the list while results stream in, so element handles go stale.
-        return driver.execute_script(
-            "return [...document.querySelectorAll('.md-search-result__item')].map(e => e.textContent)"
-        )
+        return driver.execute_script(results_js)
 
     # The index loads in a web worker after the page; 10 s covers a cold worker on a busy 2-core machine.
-    found = _wait_for(hits, f"search results for {term!r}", limit_s=10)
+    return _wait_for(hits, f"search results for {term!r}", limit_s=10)
+
+
+@pytest.mark.parametrize("term", SEARCH_TERMS)
+def test_search_finds(driver, base, term):
+    js = "return [...document.querySelectorAll('.md-search-result__item')].map(e => e.textContent)"
+    found = _search(driver, base, term, js)
     assert any(term in text for text in found), f"no result mentions {term!r}: {found[:3]}"
 
 
@@ -187,19 +191,8 @@ API_SEARCHES = {
 
 @pytest.mark.parametrize(("term", "section"), API_SEARCHES.items())
 def test_searching_an_api_name_lands_on_the_section_that_shows_it(driver, base, term, section):
-    from selenium.webdriver.common.by import By
-
-    driver.get(base)
-    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
-    box.click()
-    box.send_keys(term)
-
-    def links():
-        return driver.execute_script(
-            "return [...document.querySelectorAll('.md-search-result__link')].map(a => a.getAttribute('href'))"
-        )
-
-    found = _wait_for(links, f"search results for {term!r}", limit_s=10)
+    js = "return [...document.querySelectorAll('.md-search-result__link')].map(a => a.getAttribute('href'))"
+    found = _search(driver, base, term, js)
     # An absolute link with the highlight query (`?h=term`): keep the page and the section.
     shown = [re.sub(r"^https?://[^/]+/|\?h=[^#]*", "", h) for h in found]
     assert section in shown[:6], (term, shown[:8])

@@ -91,17 +91,37 @@ def test_hook_replaces_only_its_marker():
     assert rendered.endswith("after")
 
 
-def label_problems(page_html: str, md: Path) -> list[str]:
-    """The reading labels a built page shows, against the readings the executor gives the
-    blocks outside its tabs, in page order: a label that names another reading, or a block
-    with no label, is a problem naming the block's line."""
+def _classified(md: Path) -> tuple[list[str], list]:
+    """A page's lines and its blocks, each with the readings the executor gives it."""
     import docs_readings
     from docs_blocks import page_blocks
 
     text = md.read_text(encoding="utf-8")
     blocks = page_blocks(md)
     docs_readings.classify(md, text, blocks)
-    lines = text.split("\n")
+    return text.split("\n"), blocks
+
+
+def _every_page(site, css_class: str, problems) -> tuple[dict[str, list[str]], int]:
+    """`problems(page_html, md)` for every built page with a source, and how many elements of
+    `css_class` the site shows in all."""
+    bad, shown = {}, 0
+    for md in sorted((ROOT / "docs").rglob("*.md")):
+        page = _built(site, md)
+        shown += page.count(f'class="{css_class}"')
+        found = problems(page, md)
+        if found:
+            bad[md.relative_to(ROOT).as_posix()] = found
+    return bad, shown
+
+
+def label_problems(page_html: str, md: Path) -> list[str]:
+    """The reading labels a built page shows, against the readings the executor gives the
+    blocks outside its tabs, in page order: a label that names another reading, or a block
+    with no label, is a problem naming the block's line."""
+    import docs_readings
+
+    lines, blocks = _classified(md)
     wanted = [(b.lineno, " ".join(b.readings)) for b in blocks if docs_readings.tab_of(lines, b.lineno) is None]
     shown = re.findall(r'<p class="docs-reading" data-reading="([^"]+)">', page_html)
     out = [f"line {n}: executed in {want!r}, labelled {got!r}" for (n, want), got in zip(wanted, shown) if want != got]
@@ -117,14 +137,7 @@ def _built(site, md) -> str:
 
 
 def test_every_block_outside_the_tabs_shows_the_reading_that_runs_it(site):
-    bad = {}
-    labelled = 0
-    for md in sorted((ROOT / "docs").rglob("*.md")):
-        page = _built(site, md)
-        labelled += page.count('class="docs-reading"')
-        found = label_problems(page, md)
-        if found:
-            bad[md.relative_to(ROOT).as_posix()] = found
+    bad, labelled = _every_page(site, "docs-reading", label_problems)
     assert bad == {}
     assert labelled > 50  # the pages hold dozens of blocks outside their tabs
 
@@ -147,13 +160,8 @@ def uses_problems(page_html: str, md: Path) -> list[str]:
     note's link must reach a heading of the page."""
     import reader_hooks
 
-    import docs_readings
-    from docs_blocks import page_blocks
-
-    text = md.read_text(encoding="utf-8")
-    blocks = page_blocks(md)
-    docs_readings.classify(md, text, blocks)
-    wanted = reader_hooks.dependencies(blocks, text.split("\n"))
+    lines, blocks = _classified(md)
+    wanted = reader_hooks.dependencies(blocks, lines)
     expected = [(n, [x for _, names in wanted[n].values() for x in names]) for n in sorted(wanted)]
     shown = re.findall(r'<p class="docs-uses" data-uses="([^"]*)">(.*?)</p>', page_html)
     out = [
@@ -171,14 +179,7 @@ def uses_problems(page_html: str, md: Path) -> list[str]:
 
 
 def test_every_block_that_uses_an_earlier_section_says_so_with_a_link(site):
-    bad = {}
-    notes = 0
-    for md in sorted((ROOT / "docs").rglob("*.md")):
-        page = _built(site, md)
-        notes += page.count('class="docs-uses"')
-        found = uses_problems(page, md)
-        if found:
-            bad[md.relative_to(ROOT).as_posix()] = found
+    bad, notes = _every_page(site, "docs-uses", uses_problems)
     assert bad == {}
     assert notes > 20
 
