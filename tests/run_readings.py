@@ -14,7 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Started as a script: its own folder and scripts/ (docs_readings reads requirements.txt
+# through scripts/requirements_file.py), as pytest's pythonpath gives them to the suite.
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "scripts")]
 
 from docs_blocks import ROOT, relative
 from docs_executor import clean_environment, device_name

@@ -14,6 +14,7 @@ from reader_hooks import DOWNLOADS, REPO_PATH_RE
 
 from docs_blocks import ROOT, relative
 from docs_readings import page_readings, reading_install, reading_source, script
+from tests_support import run_python
 
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 READINGS = [r for page in PAGES for r in page_readings(page)]
@@ -165,3 +166,10 @@ def test_tensorflow_before_triton_is_named():
     fixed += "import keras\nimport torch\n"
     assert triton_order_problem(fixed) is None
     assert triton_order_problem("import tensorflow as tf\n") is None
+
+
+def test_the_reading_runner_starts_on_its_own():
+    """`tests/run_readings.py` runs outside pytest, where nothing sets the import path for it:
+    a page without Python blocks has no reading, so it must start, run nothing and succeed."""
+    done = run_python("tests/run_readings.py", "docs/claims.md", timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
