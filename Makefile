@@ -42,26 +42,32 @@ help:
 INDEX_ONLY := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null
 
 # $(call fresh_venv,DIR,REQUIREMENTS,TAG): (re)build DIR from REQUIREMENTS, from the package
-# index alone, unless its stamp says it was built from this very file in this checkout.
+# index alone, unless its stamp says it was built from this very file in this checkout; then make
+# sure this checkout's `fieldguide` package is installed in it, editable (pyproject.toml), with the
+# setuptools the requirements pin (so no other download). `python -I` keeps the current folder off
+# sys.path: only an installed fieldguide answers.
 define fresh_venv
 want="$$(sha256sum $(2) | cut -d' ' -f1) $(3) $(CURDIR)"; \
-if [ -x $(1)/bin/python ] && $(1)/bin/python -c pass 2>/dev/null && [ "$$(cat $(1)/.requirements.sha256 2>/dev/null)" = "$$want" ]; then \
-  exit 0; \
+if ! { [ -x $(1)/bin/python ] && $(1)/bin/python -c pass 2>/dev/null && [ "$$(cat $(1)/.requirements.sha256 2>/dev/null)" = "$$want" ]; }; then \
+  $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (the pins in requirements.txt are resolved for it); set PYTHON=/path/to/python3.11")'; \
+  echo "==> building $(1) from $(2), from the package index alone"; \
+  rm -rf $(1); \
+  $(PYTHON) -m venv $(1); \
+  $(INDEX_ONLY) $(1)/bin/python -m pip install -q --disable-pip-version-check -r $(2); \
+  echo "$$want" > $(1)/.requirements.sha256; \
+  echo "==> $(1) ready ($$(du -sh $(1) | cut -f1))"; \
 fi; \
-$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (the pins in requirements.txt are resolved for it); set PYTHON=/path/to/python3.11")'; \
-echo "==> building $(1) from $(2), from the package index alone"; \
-rm -rf $(1); \
-$(PYTHON) -m venv $(1); \
-$(INDEX_ONLY) $(1)/bin/python -m pip install -q --disable-pip-version-check -r $(2); \
-echo "$$want" > $(1)/.requirements.sha256; \
-echo "==> $(1) ready ($$(du -sh $(1) | cut -f1))"
+if ! $(1)/bin/python -I -c 'import fieldguide, os, sys; sys.exit(os.path.dirname(os.path.dirname(fieldguide.__file__)) != os.getcwd())' 2>/dev/null; then \
+  echo "==> installing this checkout's fieldguide package into $(1) (editable)"; \
+  $(INDEX_ONLY) $(1)/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .; \
+fi
 endef
 
 venv:
 	@$(call fresh_venv,$(VENV),$(REQUIREMENTS),$(REQUIREMENTS))
 
 # The use-case notebooks: executed once, then reused until their source or requirements.txt
-# changes (scripts/notebook_hooks.py); DOCS_EXECUTE_NOTEBOOKS=false skips them, true runs them fresh.
+# changes (fieldguide/measure/notebooks.py); DOCS_EXECUTE_NOTEBOOKS=false skips them, true runs them fresh.
 NOTEBOOKS ?= cached
 serve: venv
 	DOCS_EXECUTE_NOTEBOOKS=$${DOCS_EXECUTE_NOTEBOOKS:-$(NOTEBOOKS)} $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -93,13 +99,13 @@ browser-deps:
 	  echo "$$want" > node_modules/.lock.sha256; \
 	fi
 
-# The site on the next releases the package index offers, pre-releases included (scripts/drift.py): every pin kept
+# The site on the next releases the package index offers, pre-releases included (fieldguide/measure/drift.py): every pin kept
 # but the frameworks', a separate environment from the index alone, every page's blocks run
 # there on the CPU. Blocks may fail: that is the finding. docs/data/drift.json records it and
 # `make data` writes the home page's line from it.
 DRIFT_VENV ?= .venv-drift
 drift: venv
-	$(BIN)/python scripts/drift.py requirements drift-requirements.txt
+	$(BIN)/python -m fieldguide drift requirements drift-requirements.txt
 	@$(call fresh_venv,$(DRIFT_VENV),drift-requirements.txt,drift)
 	@# TensorFlow's release candidates ask for keras-nightly, which installs into the same keras/
 	@# folder as the pinned Keras: Keras's own release goes back on top, as a reader would put it.
@@ -110,39 +116,39 @@ drift: venv
 	rm -f drift-requirements.txt
 	DOCS_BLOCKS_REPORT=$(DRIFT_VENV)/blocks.json $(DRIFT_VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
 	  --junitxml=$(DRIFT_VENV)/junit.xml docs $(PYTEST_ARGS) || true
-	$(DRIFT_VENV)/bin/python scripts/drift.py report $(DRIFT_VENV)/junit.xml $(DRIFT_VENV)/blocks.json docs/data/drift.json
-	$(BIN)/python scripts/generate.py drift
+	$(DRIFT_VENV)/bin/python -m fieldguide drift report $(DRIFT_VENV)/junit.xml $(DRIFT_VENV)/blocks.json docs/data/drift.json
+	$(BIN)/python -m fieldguide generate drift
 
 # Rewrite every `#>` line from what the code printed (after a version bump), then everything
-# generated from data: one entry point, scripts/generate.py. Review the diff.
+# generated from data: one entry point, fieldguide/render/regions.py. Review the diff.
 update: venv
-	JOBS=$(JOBS) PYTEST_ARGS='$(PYTEST_ARGS)' $(BIN)/python scripts/generate.py --examples
+	JOBS=$(JOBS) PYTEST_ARGS='$(PYTEST_ARGS)' $(BIN)/python -m fieldguide generate --examples
 
-# Everything generated from committed data or code (scripts/generate.py --list names each).
+# Everything generated from committed data or code (fieldguide/render/regions.py --list names each).
 data: venv
-	$(BIN)/python scripts/generate.py
+	$(BIN)/python -m fieldguide generate
 
 data-check: venv
-	$(BIN)/python scripts/generate.py --check
+	$(BIN)/python -m fieldguide generate --check
 
 browser-test: venv browser-deps
 	$(BIN)/python -m pytest -p no:xdist tests/test_browser.py tests/test_workflows.py $(PYTEST_ARGS)
 
 lint: venv
-	$(BIN)/ruff check snippets scripts tests conftest.py
-	$(BIN)/python scripts/fmt.py --check snippets scripts tests conftest.py
+	$(BIN)/ruff check snippets fieldguide tests conftest.py
+	$(BIN)/python -m fieldguide fmt --check snippets fieldguide tests conftest.py
 
 format: venv
-	$(BIN)/ruff check --fix snippets scripts tests conftest.py
-	$(BIN)/python scripts/fmt.py snippets scripts tests conftest.py
+	$(BIN)/ruff check --fix snippets fieldguide tests conftest.py
+	$(BIN)/python -m fieldguide fmt snippets fieldguide tests conftest.py
 
 # Measuring scripts write their JSON and nothing else; the generators then write the pages.
 bench: venv
-	$(BIN)/python scripts/bench/run.py
-	$(BIN)/python scripts/generate.py
+	$(BIN)/python -m fieldguide measure bench
+	$(BIN)/python -m fieldguide generate
 
 bench-quick: venv
-	$(BIN)/python scripts/bench/run.py --quick --out /tmp/bench-quick.json
+	$(BIN)/python -m fieldguide measure bench --quick --out /tmp/bench-quick.json
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache

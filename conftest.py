@@ -1,5 +1,5 @@
 """Pytest entry point: Sybil collects every Python block of every page under docs/, and each
-block runs in a clean process per reading (tests/docs_executor.py), as a reader runs it."""
+block runs in a clean process per reading (fieldguide/run/executor.py), as a reader runs it."""
 
 import contextlib
 import os
@@ -23,8 +23,8 @@ with contextlib.suppress(ImportError):
 import pytest
 from sybil import Sybil
 
-from docs_accounting import BlockAccounting
-from docs_executor import device_name, parse_document
+from fieldguide.run.accounting import BlockAccounting
+from fieldguide.run.executor import device_name, parse_document
 
 pytest_collect_file = Sybil(parsers=[parse_document], path="docs", patterns=["*.md"]).pytest()
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from docs_blocks import ROOT, page_blocks
+from fieldguide.pages.blocks import page_blocks
+from fieldguide.project import ROOT
 
 DOCS = ROOT / "docs"
 

@@ -1,4 +1,4 @@
-"""The performance harness (scripts/bench/): its quick run's structure, the statistics on synthetic
+"""The performance harness (fieldguide/measure/bench/): its quick run's structure, the statistics on synthetic
 data, the page against the committed JSON, a failing worker, the repeatability check and the
 peaks. Never the speed."""
 
@@ -14,12 +14,13 @@ import sys
 import time
 from pathlib import Path
 
-import generate
 import numpy as np
-import provenance
 import pytest
-from bench import compare, evidence, fma_peak, machine, pairs, report, run, schema
 
+from fieldguide.measure import provenance
+from fieldguide.measure.bench import compare, evidence, fma_peak, machine, pairs, run, schema
+from fieldguide.render import bench_report as report
+from fieldguide.render import regions as generate
 from tests_support import ROOT, run_python
 
 PAGE = ROOT / "docs" / "performance.md"
@@ -46,7 +47,7 @@ def _pair(newest: dict, earlier: dict | None = None, name: str = "a planted mach
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "quick.json"
-    done = run_python("scripts/bench/run.py", "--quick", "--out", str(out), timeout=170)
+    done = run_python("fieldguide/measure/bench/run.py", "--quick", "--out", str(out), timeout=170)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return json.loads(out.read_text(encoding="utf-8"))
 
@@ -185,8 +186,8 @@ def test_a_hand_edited_number_or_chart_fails_the_check():
         return text.replace("<svg", "<svg data-typed", 1) if path.name == "headline.svg" else text
 
     assert generate.stale(["bench"], read=planted) == [
-        "docs/performance.md is out of date (bench): run python scripts/generate.py bench",
-        "docs/assets/performance/headline.svg is out of date (bench): run python scripts/generate.py bench",
+        "docs/performance.md is out of date (bench): run python -m fieldguide generate bench",
+        "docs/assets/performance/headline.svg is out of date (bench): run python -m fieldguide generate bench",
     ]
 
 
@@ -453,7 +454,9 @@ def test_the_fma_microkernel_compiles_and_reports_its_unit(tmp_path):
 
 
 def test_noise_probe_reports_each_window_and_the_spread():
-    done = run_python("scripts/bench/noise.py", "--windows", "3", "--seconds", "0.05", "--n", "64", "--threads", "1")
+    done = run_python(
+        "-m", "fieldguide", "measure", "noise", "--windows", "3", "--seconds", "0.05", "--n", "64", "--threads", "1"
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "GEMM n=64, 1 threads, 3 windows of 0.05 s"

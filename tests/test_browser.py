@@ -14,8 +14,8 @@ import shutil
 import time
 from dataclasses import asdict
 
-import mkdocs_hooks
 import pytest
+
 from browser_support import (
     MAX_PAGE_BYTES,
     artifacts_dir,
@@ -28,6 +28,7 @@ from browser_support import (
     start_chromium,
     weight_table,
 )
+from fieldguide.build import site as mkdocs_hooks
 
 SEARCH_TERMS = ["tf.function", "torch.compile"]
 

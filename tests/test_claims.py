@@ -13,10 +13,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import claims as claims_data
-import generate
 import pytest
-from bench import evidence
 
+from fieldguide.measure.bench import evidence
+from fieldguide.render import regions as generate
 from tests_support import ROOT
 
 
@@ -194,7 +194,7 @@ def test_a_hand_typed_number_in_a_reason_is_reported(data):
     cid = planted["sections"][0]["claims"][0]["id"]
     assert claims_data.problems(planted) == [
         f"{cid}: hand-typed number 3.2 in the reason: a measured figure must be computed from data "
-        "(scripts/claims.py COMPUTED)"
+        "(fieldguide/render/claims.py COMPUTED)"
     ]
 
 

@@ -13,18 +13,18 @@ import warnings
 import httpx
 import numpy as np
 import pytest
-from deployment_table import SERVER_DIR  # noqa: F401  (puts snippets/deployment first on sys.path)
-from serving_support import CLIENTS, running_server
-from serving_support import load_test as run_load
-
-from page_sections import read
-from tests_support import ROOT
 
 # The snippet files import each other as plain modules (`common`, `server`), as the page's
 # reader does with the files beside the download; deployment_table puts that folder first too.
-sys.path.insert(0, str(ROOT / "snippets" / "deployment"))
-import deployment_table
-import generate
+from fieldguide.measure import deployment as deployment_table
+from fieldguide.measure.serving import CLIENTS, running_server
+from fieldguide.measure.serving import load_test as run_load
+from fieldguide.pages.sections import read
+from fieldguide.project import snippet_folder
+from fieldguide.render import regions as generate
+from tests_support import ROOT
+
+snippet_folder("deployment")
 from common import FLOAT_ATOL, assert_parity
 
 
@@ -173,7 +173,7 @@ def test_a_hand_edited_number_is_caught():
         return text.replace(body, body.replace(" requests/s", "0 requests/s", 1))
 
     assert generate.stale(["deployment"], read=planted) == [
-        "docs/deployment.md is out of date (deployment): run python scripts/generate.py deployment"
+        "docs/deployment.md is out of date (deployment): run python -m fieldguide generate deployment"
     ]
 
 

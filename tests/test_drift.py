@@ -1,5 +1,5 @@
 """`make drift`: the home page's line on the newest releases is docs/data/drift.json's, and the
-file is built from what the drift run really reported (scripts/drift.py).
+file is built from what the drift run really reported (fieldguide/measure/drift.py).
 
 The suite never runs the drift itself (a 7 GB environment): it checks the page against the
 committed file, and the report step against failures planted in the executor's own format."""
@@ -10,12 +10,13 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-import drift
-import generate
 import pytest
-import requirements_file
 
-from docs_blocks import DocsBlockError, Line, PythonBlock, compare_output
+from fieldguide.measure import drift
+from fieldguide.pages import requirements as requirements_file
+from fieldguide.pages.blocks import Line, PythonBlock
+from fieldguide.pages.outputs import DocsBlockError, compare_output
+from fieldguide.render import regions as generate
 from tests_support import ROOT
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from docs_blocks import DocsBlockError, parse_page
+from fieldguide.pages.blocks import parse_page
+from fieldguide.pages.outputs import DocsBlockError
 from tests_support import copy_project, mkdocs_build, run_python
 
 FAULTY_SNIPPET = '''\

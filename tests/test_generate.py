@@ -1,12 +1,12 @@
-"""scripts/generate.py: one registry owns every generated region and file, with one --check."""
+"""fieldguide/render/regions.py: one registry owns every generated region and file, with one --check."""
 
 from __future__ import annotations
 
 import re
 
-import generate
 import pytest
 
+from fieldguide.render import regions as generate
 from tests_support import ROOT, run_python
 
 REGION = re.compile(r"<!-- generated:([a-z0-9-]+) -->")
@@ -39,7 +39,7 @@ def test_check_passes_on_the_repository_and_names_a_planted_edit():
         return text.replace("| **false** |", "| **true** |", 1) if path == index else text
 
     messages = generate.stale(["claims"], read=planted)
-    assert messages[0] == "docs/index.md is out of date (claims): run python scripts/generate.py claims"
+    assert messages[0] == "docs/index.md is out of date (claims): run python -m fieldguide generate claims"
     # The finer message reads the same planted text: it names the region and the row it changed.
     assert messages[1].startswith("region claims-summary: docs/index.md shows '| **true** |")
     assert len(messages) == 2
@@ -58,10 +58,10 @@ def test_a_page_without_its_region_is_a_clear_error():
 
 
 def test_command_line_lists_checks_and_refuses_an_unknown_name():
-    listed = run_python("scripts/generate.py", "--list")
+    listed = run_python("fieldguide/render/regions.py", "--list")
     assert listed.returncode == 0, listed.stderr
     assert [line.split()[0] for line in listed.stdout.splitlines()] == list(generate.REGISTRY)
-    unknown = run_python("scripts/generate.py", "--check", "claim")
+    unknown = run_python("fieldguide/render/regions.py", "--check", "claim")
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == f"unknown: claim; generators: {', '.join(generate.REGISTRY)}"
 
@@ -84,7 +84,7 @@ def test_every_region_of_measured_data_names_its_machine_and_a_dropped_line_fail
 
 
 def test_a_renderer_that_drops_the_provenance_line_fails(monkeypatch):
-    import provenance
+    from fieldguide.measure import provenance
 
     monkeypatch.setattr(provenance, "caption", lambda meta, data: f"from {data}")
     assert generate.unsourced(["pipelines"]) == [

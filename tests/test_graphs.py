@@ -1,4 +1,4 @@
-"""The graph pictures on docs/graphs.md are what scripts/draw_graphs.py draws from the installed frameworks now."""
+"""The graph pictures on docs/graphs.md are what fieldguide/render/graphs.py draws from the installed frameworks now."""
 
 from __future__ import annotations
 
@@ -13,17 +13,17 @@ PAGE = ROOT / "docs" / "graphs.md"
 def test_committed_pictures_match_the_script():
     # A child process: drawing runs the page's snippets, which import both frameworks.
     done = run_python(
-        "scripts/generate.py", "--check", "graph-pictures", env={"TF_CPP_MIN_LOG_LEVEL": "2"}, timeout=170
+        "fieldguide/render/regions.py", "--check", "graph-pictures", env={"TF_CPP_MIN_LOG_LEVEL": "2"}, timeout=170
     )
     assert done.returncode == 0, done.stderr
 
 
 def test_every_committed_picture_is_drawn():
-    import draw_graphs
+    from fieldguide.render import graphs as draw_graphs
 
     drawn = sorted(name for name, *_ in draw_graphs.PICTURES)
     committed = sorted(p.name for p in ASSETS.glob("*.svg"))
-    assert drawn == committed, f"drawn {drawn}, committed {committed}: run python scripts/generate.py graph-pictures"
+    assert drawn == committed, f"drawn {drawn}, committed {committed}: run python -m fieldguide generate graph-pictures"
 
 
 def test_the_page_shows_every_picture():

@@ -7,17 +7,18 @@ sides (the naive port is off, the fix is not), and the generated table compared 
 from __future__ import annotations
 
 import dataclasses
-import sys
 
-import api_table
-import generate
 import numpy as np
 import pytest
 
-import page_sections
+from fieldguide.pages import sections as page_sections
+from fieldguide.project import snippet_folder
+from fieldguide.render import api_table
+from fieldguide.render import regions as generate
 from tests_support import ROOT
 
-sys.path.insert(0, str(ROOT / "snippets" / "interop"))
+snippet_folder("interop")
+
 import equivalence
 
 PAGE = ROOT / "docs" / "interop.md"
@@ -126,7 +127,7 @@ def test_every_trap_is_tested_and_shown(gaps):
 def _triton_data() -> dict:
     import json
 
-    import triton_order
+    from fieldguide.measure import triton_order
 
     return json.loads(triton_order.DATA.read_text(encoding="utf-8"))
 
@@ -139,7 +140,7 @@ def test_the_crash_versions_in_the_prose_are_the_measured_ones():
     """The home page names the torch releases whose Triton was measured to crash after TensorFlow:
     a new measurement that changes the set fails here until the page follows. (The snippet asserts
     the crash for whatever Triton is installed, so a release that stops crashing fails the block.)"""
-    import triton_order
+    from fieldguide.measure import triton_order
 
     data = _triton_data()
     crashing = [".".join(r["torch"].split(".")[:2]) for r in data["rows"] if triton_order.crashed(r)]
@@ -150,7 +151,7 @@ def test_the_crash_versions_in_the_prose_are_the_measured_ones():
 
 
 def test_a_measured_crash_is_shown_with_its_signal():
-    import triton_order
+    from fieldguide.measure import triton_order
 
     data = {**_triton_data(), "rows": [{"torch": "2.13.0", "triton": "3.7.1", "exit_code": -11}]}
     assert "| 2.13.0 | 3.7.1 | **crashes** (signal 11) |" in triton_order.render(data)

@@ -7,8 +7,9 @@ import re
 import pytest
 from pytest_examples import CodeExample, EvalExample
 
-from docs_blocks import ROOT, page_blocks, relative
-from docs_readings import page_readings, script
+from fieldguide.pages.blocks import page_blocks, relative
+from fieldguide.pages.readings import page_readings, script
+from fieldguide.project import ROOT
 from tests_support import run_python
 
 PY_DIRS = ["snippets", "scripts", "tests", "conftest.py"]
@@ -28,7 +29,7 @@ def test_ruff_check():
 
 
 def test_ruff_format():
-    done = run_python("scripts/fmt.py", "--check", *PY_DIRS)
+    done = run_python("fieldguide/tools/fmt.py", "--check", *PY_DIRS)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from page_coverage import coverage, page_lines
 
+from page_coverage import coverage, page_lines
 from tests_support import ROOT
 
 SNIPPET = '''\

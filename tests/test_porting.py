@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 
-from tests_support import ROOT
+from fieldguide.project import snippet_folder
 
-sys.path.insert(0, str(ROOT / "snippets" / "porting"))
+snippet_folder("porting")
+
 
 import convert_weights
 import keras

@@ -10,10 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from reader_hooks import DOWNLOADS, REPO_PATH_RE
 
-from docs_blocks import ROOT, relative
-from docs_readings import page_readings, reading_install, reading_source, script
+from fieldguide.build.readers import DOWNLOADS, REPO_PATH_RE
+from fieldguide.pages.blocks import relative
+from fieldguide.pages.readings import page_readings, reading_install, reading_source, script
+from fieldguide.project import ROOT
 from tests_support import run_python
 
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
@@ -169,7 +170,7 @@ def test_tensorflow_before_triton_is_named():
 
 
 def test_the_reading_runner_starts_on_its_own():
-    """`tests/run_readings.py` runs outside pytest, where nothing sets the import path for it:
+    """`fieldguide/run/reader.py` runs outside pytest, where nothing sets the import path for it:
     a page without Python blocks has no reading, so it must start, run nothing and succeed."""
-    done = run_python("tests/run_readings.py", "docs/claims.md", timeout=120)
+    done = run_python("fieldguide/run/reader.py", "docs/claims.md", timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

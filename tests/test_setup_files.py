@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 
-import generate
 import pytest
-import requirements_file
 
+from fieldguide.pages import requirements as requirements_file
+from fieldguide.render import regions as generate
 from tests_support import ROOT, run_python
 
 

@@ -7,8 +7,7 @@ import json
 import re
 from pathlib import Path
 
-import mkdocs_hooks
-
+from fieldguide.build import site as mkdocs_hooks
 from tests_support import ROOT
 
 # Tags and attributes that make a browser fetch something.
@@ -93,8 +92,8 @@ def test_hook_replaces_only_its_marker():
 
 def _classified(md: Path) -> tuple[list[str], list]:
     """A page's lines and its blocks, each with the readings the executor gives it."""
-    import docs_readings
-    from docs_blocks import page_blocks
+    from fieldguide.pages import readings as docs_readings
+    from fieldguide.pages.blocks import page_blocks
 
     text = md.read_text(encoding="utf-8")
     blocks = page_blocks(md)
@@ -119,7 +118,7 @@ def label_problems(page_html: str, md: Path) -> list[str]:
     """The reading labels a built page shows, against the readings the executor gives the
     blocks outside its tabs, in page order: a label that names another reading, or a block
     with no label, is a problem naming the block's line."""
-    import docs_readings
+    from fieldguide.pages import readings as docs_readings
 
     lines, blocks = _classified(md)
     wanted = [(b.lineno, " ".join(b.readings)) for b in blocks if docs_readings.tab_of(lines, b.lineno) is None]
@@ -156,9 +155,9 @@ def test_a_label_that_names_another_reading_is_reported(site):
 
 def uses_problems(page_html: str, md: Path) -> list[str]:
     """The "Uses ... from ..." notes a built page shows, against the names each block takes
-    from earlier sections (tests/docs_dependencies.py, per reading), in page order; and every
+    from earlier sections (fieldguide/pages/dependencies.py, per reading), in page order; and every
     note's link must reach a heading of the page."""
-    import reader_hooks
+    from fieldguide.build import readers as reader_hooks
 
     lines, blocks = _classified(md)
     wanted = reader_hooks.dependencies(blocks, lines)
@@ -195,7 +194,7 @@ def test_a_missing_or_dead_dependency_note_is_reported(site):
 
 
 def test_the_benchmark_page_says_how_to_get_the_harness(site):
-    import reader_hooks
+    from fieldguide.build import readers as reader_hooks
 
     text = html.unescape(re.sub(r"<[^>]+>", "", _built(site, ROOT / "docs" / "performance.md")))
     url = reader_hooks.repo_url()
@@ -231,7 +230,7 @@ def test_a_cdn_import_in_a_script_is_reported():
 
 
 def test_the_site_knows_its_address(site):
-    import reader_hooks
+    from fieldguide.build import readers as reader_hooks
 
     url = reader_hooks.site_url(reader_hooks.repo_url())
     assert url
@@ -246,7 +245,7 @@ def test_the_site_knows_its_address(site):
 
 
 def test_a_site_address_comes_from_the_repository_or_the_environment(monkeypatch):
-    import reader_hooks
+    from fieldguide.build import readers as reader_hooks
 
     monkeypatch.delenv("DOCS_SITE_URL", raising=False)
     assert reader_hooks.site_url("https://github.com/Docs-Org/field-guide") == "https://docs-org.github.io/field-guide/"

@@ -14,9 +14,9 @@ import runpy
 import sys
 
 import pytest
-from page_coverage import coverage, page_lines
 
-from docs_blocks import EXPECTED_RE, expected_output
+from fieldguide.pages.outputs import EXPECTED_RE, expected_output
+from page_coverage import coverage, page_lines
 from tests_support import ROOT
 
 SNIPPETS = sorted(p for p in (ROOT / "snippets").rglob("*.py") if p.parent != ROOT / "snippets")

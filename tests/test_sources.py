@@ -6,9 +6,9 @@ import datetime
 import re
 
 import pytest
-import sources_hooks
-from sources_hooks import definitions, problems, unresolved
 
+from fieldguide.build import sources as sources_hooks
+from fieldguide.build.sources import definitions, problems, unresolved
 from tests_support import ROOT
 
 DOCS = ROOT / "docs"

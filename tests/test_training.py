@@ -13,11 +13,11 @@ import os
 import subprocess
 import sys
 
-import generate
 import pytest
-from bench import pipelines
 
-from page_sections import read, replace
+from fieldguide.measure import pipelines
+from fieldguide.pages.sections import read, replace
+from fieldguide.render import regions as generate
 from tests_support import ROOT
 
 PIECES = ["optimizer", "schedule", "step", "rng"]
@@ -97,7 +97,7 @@ def test_a_hand_edited_number_is_reported():
         return text
 
     assert generate.stale(["pipelines"], read=planted) == [
-        "docs/training.md is out of date (pipelines): run python scripts/generate.py pipelines"
+        "docs/training.md is out of date (pipelines): run python -m fieldguide generate pipelines"
     ]
 
 

@@ -6,10 +6,10 @@ import json
 import re
 import sys
 
-import generate
-import notebook_hooks
 import pytest
 
+from fieldguide.measure import notebooks as notebook_hooks
+from fieldguide.render import regions as generate
 from tests_support import copy_project, run_python
 
 # The targets, restated here so that a notebook that loosens its own assertions still fails.
@@ -58,7 +58,7 @@ def test_notebooks_pass_the_project_lint():
     notebooks = [str(p) for p in sorted(notebook_hooks.USE_CASES.glob("*.py"))]
     done = run_python("-m", "ruff", "check", "--output-format", "concise", *notebooks)
     assert done.returncode == 0, done.stdout + done.stderr
-    done = run_python("scripts/fmt.py", "--check", *notebooks)
+    done = run_python("fieldguide/tools/fmt.py", "--check", *notebooks)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

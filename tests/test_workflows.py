@@ -107,7 +107,7 @@ def test_the_runs_each_workflow_promises():
     weekly_runs = " ".join(s.get("run", "") for s in weekly["jobs"]["drift"]["steps"])
     assert "make drift" in weekly_runs
     policy_runs = " ".join(s.get("run", "") for s in weekly["jobs"]["pins-policy"]["steps"])
-    assert "python scripts/drift.py policy" in policy_runs
+    assert "python -m fieldguide drift policy" in policy_runs
     uploads = [s["with"]["path"] for s in weekly["jobs"]["drift"]["steps"] if "upload-artifact" in s.get("uses", "")]
     assert uploads == ["docs/data/drift.json"]
     for flow in (ci, gpu, weekly, load("publish.yml")):

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from fieldguide.project import ROOT
+
 # What a build or a test run reads; never .venv, site/ or caches.
 PROJECT_PARTS = [
     "mkdocs.yml",

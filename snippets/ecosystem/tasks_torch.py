@@ -1,6 +1,6 @@
 """Everyday tasks in PyTorch, written the way its documentation teaches them.
 
-scripts/line_counts.py counts their lines.
+fieldguide/measure/line_counts.py counts their lines.
 """
 
 # --8<-- [start:data]

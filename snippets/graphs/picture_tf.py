@@ -1,6 +1,6 @@
 """One small function's graph, read from TensorFlow's own representation: a GraphDef.
 
-scripts/draw_graphs.py runs this file and draws `tf_small_nodes` as
+fieldguide/render/graphs.py runs this file and draws `tf_small_nodes` as
 docs/assets/graphs/small_tf.svg.
 """
 

@@ -1,6 +1,6 @@
 """One small function's graph, read from PyTorch's own representation: an export graph.
 
-scripts/draw_graphs.py runs this file and draws `torch_small_nodes` as
+fieldguide/render/graphs.py runs this file and draws `torch_small_nodes` as
 docs/assets/graphs/small_torch.svg.
 """
 

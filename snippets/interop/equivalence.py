@@ -7,7 +7,7 @@ tolerance. Rows about training take optimiser steps from the same weights and
 gradients. The rows live in one file per category (equivalence_layers.py,
 equivalence_losses.py, ...) on the machinery of equivalence_checks.py; this file gathers
 them in the table's order. tests/test_interop.py runs one test per row, and
-scripts/api_table.py renders the page's table from the same list, so a row cannot be on
+The site's api_table renders the page's table from the same list, so a row cannot be on
 the page without its test.
 """
 

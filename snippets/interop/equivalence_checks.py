@@ -4,7 +4,7 @@ A row names a PyTorch API and its TensorFlow/Keras twin. Its check builds the Py
 side, copies the weights across (converting layouts on the way), runs both on the same
 input, and returns the two results; `run()` asserts they agree within the row's stated
 tolerance. The rows live in one file per category (equivalence_layers.py, ...);
-equivalence.py gathers them for tests/test_interop.py and scripts/api_table.py.
+equivalence.py gathers them for tests/test_interop.py and the site's api_table.
 """
 
 from __future__ import annotations

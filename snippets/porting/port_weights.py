@@ -1,8 +1,8 @@
 """Weight conversion between PyTorch modules and Keras layers: the one implementation.
 
-The page shows these functions, and scripts/convert_weights.py wraps them for the
-command line. Run alone, this file ports a freshly initialised CNN to Keras and checks
-the outputs.
+The page shows these functions, and convert_weights.py (beside this file) wraps them
+for the command line. Run alone, this file ports a freshly initialised CNN to Keras
+and checks the outputs.
 """
 
 # --8<-- [start:torch-to-keras]
