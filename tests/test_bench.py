@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
 import shutil
 import subprocess
 import sys
@@ -47,7 +46,7 @@ def _pair(newest: dict, earlier: dict | None = None, name: str = "a planted mach
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "quick.json"
-    done = run_python("fieldguide/measure/bench/run.py", "--quick", "--out", str(out), timeout=170)
+    done = run_python("-m", "fieldguide", "measure", "bench", "--quick", "--out", str(out), timeout=170)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return json.loads(out.read_text(encoding="utf-8"))
 
@@ -335,13 +334,12 @@ def test_an_idle_worker_is_stopped_and_its_next_block_resumes_it(tmp_path):
 def test_a_stopped_worker_dies_with_a_killed_coordinator(tmp_path):
     coordinator = subprocess.Popen(
         [sys.executable, "-c", (
-            "import json, sys; from pathlib import Path; from bench import run; "
+            "import json, sys; from pathlib import Path; from fieldguide.measure.bench import run; "
             f"p = run.Process(json.loads({json.dumps(PROBE_WORKER)!r}), "
             f"run.settings_for(True, 'cpu', 1, False), Path({str(tmp_path)!r}), 'orphan'); "
             "p.recv(); p.pause(); print(p.proc.pid, flush=True); sys.stdin.read()"
         )],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
     )  # fmt: skip
     try:
         pid = int(coordinator.stdout.readline())

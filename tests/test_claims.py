@@ -12,10 +12,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import claims as claims_data
 import pytest
 
 from fieldguide.measure.bench import evidence
+from fieldguide.render import claims as claims_data
 from fieldguide.render import regions as generate
 from tests_support import ROOT
 

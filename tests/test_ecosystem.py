@@ -56,7 +56,7 @@ def test_hand_edited_table_fails_the_check(tmp_path):
     text = page.read_text(encoding="utf-8")
     body = read(text, line_counts.REGION)
     page.write_text(text.replace(body, body.replace("| **total** |", "| **total (typed)** |")), encoding="utf-8")
-    done = run_python("fieldguide/render/regions.py", "--check", "line-counts", cwd=project)
+    done = run_python("-m", "fieldguide", "generate", "--check", "line-counts", cwd=project)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "docs/ecosystem.md is out of date (line-counts): run python -m fieldguide generate line-counts"
@@ -69,7 +69,7 @@ def test_changed_snippet_makes_the_counts_stale(tmp_path):
     snippet = project / "snippets" / "ecosystem" / "tasks_tf.py"
     text = snippet.read_text(encoding="utf-8")
     snippet.write_text(text.replace("# --8<-- [end:train]", "print('one more line')\n# --8<-- [end:train]"))
-    done = run_python("fieldguide/render/regions.py", "--check", "line-counts", cwd=project)
+    done = run_python("-m", "fieldguide", "generate", "--check", "line-counts", cwd=project)
     assert done.returncode == 1
     assert "docs/data/line_counts.json is out of date (line-counts)" in done.stderr
     assert "docs/ecosystem.md is out of date (line-counts)" in done.stderr

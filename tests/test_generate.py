@@ -58,10 +58,10 @@ def test_a_page_without_its_region_is_a_clear_error():
 
 
 def test_command_line_lists_checks_and_refuses_an_unknown_name():
-    listed = run_python("fieldguide/render/regions.py", "--list")
+    listed = run_python("-m", "fieldguide", "generate", "--list")
     assert listed.returncode == 0, listed.stderr
     assert [line.split()[0] for line in listed.stdout.splitlines()] == list(generate.REGISTRY)
-    unknown = run_python("fieldguide/render/regions.py", "--check", "claim")
+    unknown = run_python("-m", "fieldguide", "generate", "--check", "claim")
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == f"unknown: claim; generators: {', '.join(generate.REGISTRY)}"
 

@@ -13,7 +13,7 @@ PAGE = ROOT / "docs" / "graphs.md"
 def test_committed_pictures_match_the_script():
     # A child process: drawing runs the page's snippets, which import both frameworks.
     done = run_python(
-        "fieldguide/render/regions.py", "--check", "graph-pictures", env={"TF_CPP_MIN_LOG_LEVEL": "2"}, timeout=170
+        "-m", "fieldguide", "generate", "--check", "graph-pictures", env={"TF_CPP_MIN_LOG_LEVEL": "2"}, timeout=170
     )
     assert done.returncode == 0, done.stderr
 

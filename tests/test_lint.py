@@ -12,7 +12,7 @@ from fieldguide.pages.readings import page_readings, script
 from fieldguide.project import ROOT
 from tests_support import run_python
 
-PY_DIRS = ["snippets", "scripts", "tests", "conftest.py"]
+PY_DIRS = ["snippets", "fieldguide", "tests", "conftest.py"]
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 TAB_RE = re.compile(r'^[ \t]*===[+!]*[ \t]+"(?P<label>[^"]*)"', re.M)
 # One block alone: names come from earlier blocks of its reading (F401, F821), checked below.
@@ -29,7 +29,7 @@ def test_ruff_check():
 
 
 def test_ruff_format():
-    done = run_python("fieldguide/tools/fmt.py", "--check", *PY_DIRS)
+    done = run_python("-m", "fieldguide", "fmt", "--check", *PY_DIRS)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

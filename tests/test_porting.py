@@ -10,11 +10,12 @@ from fieldguide.project import snippet_folder
 snippet_folder("porting")
 
 
-import convert_weights
 import keras
 import port_weights
 import torch
 from torch import nn
+
+from fieldguide.tools import convert_weights
 
 # float32 outputs of these small models, summed in a different order by each framework:
 # ~1e-6. Every planted fault below moves them by more than 1e-2.

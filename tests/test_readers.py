@@ -109,9 +109,9 @@ def test_repository_paths_on_pages_exist():
 
 def test_a_missing_repository_path_is_named(tmp_path):
     page = tmp_path / "planted.md"
-    page.write_text("# x\n\nRun `scripts/no_such_tool.py`, then `tests/test_readers.py::test_that_is_not_there`.\n")
+    page.write_text("# x\n\nRun `fieldguide/no_such_tool.py`, then `tests/test_readers.py::test_that_is_not_there`.\n")
     assert missing_repository_paths([page]) == [
-        f"{page}:3: scripts/no_such_tool.py does not exist",
+        f"{page}:3: fieldguide/no_such_tool.py does not exist",
         f"{page}:3: tests/test_readers.py has no test test_that_is_not_there",
     ]
 
@@ -172,5 +172,5 @@ def test_tensorflow_before_triton_is_named():
 def test_the_reading_runner_starts_on_its_own():
     """`fieldguide/run/reader.py` runs outside pytest, where nothing sets the import path for it:
     a page without Python blocks has no reading, so it must start, run nothing and succeed."""
-    done = run_python("fieldguide/run/reader.py", "docs/claims.md", timeout=120)
+    done = run_python("-m", "fieldguide", "readings", "docs/claims.md", timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

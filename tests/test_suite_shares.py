@@ -38,6 +38,6 @@ def test_each_line_goes_to_its_page():
 def test_a_log_without_durations_is_refused(tmp_path):
     log = tmp_path / "run.log"
     log.write_text("539 passed in 630.98s\n")
-    done = run_python("fieldguide/tools/suite_shares.py", str(log))
+    done = run_python("-m", "fieldguide", "shares", str(log))
     assert done.returncode == 1
     assert "no --durations=0 lines found" in done.stderr

@@ -54,11 +54,11 @@ def test_metrics_table_is_written_from_the_committed_json():
 
 
 def test_notebooks_pass_the_project_lint():
-    """tests/test_lint.py covers snippets/, scripts/ and tests/; the notebooks are Python files under docs/."""
+    """tests/test_lint.py covers snippets/, fieldguide/ and tests/; the notebooks are Python files under docs/."""
     notebooks = [str(p) for p in sorted(notebook_hooks.USE_CASES.glob("*.py"))]
     done = run_python("-m", "ruff", "check", "--output-format", "concise", *notebooks)
     assert done.returncode == 0, done.stdout + done.stderr
-    done = run_python("fieldguide/tools/fmt.py", "--check", *notebooks)
+    done = run_python("-m", "fieldguide", "fmt", "--check", *notebooks)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -19,7 +19,7 @@ PROJECT_PARTS = [
     "overrides",
     "docs",
     "snippets",
-    "scripts",
+    "fieldguide",
     "tests",
 ]
 

@@ -1,6 +1,6 @@
 """Weight conversion between PyTorch modules and Keras layers: the one implementation.
 
-The page shows these functions, and convert_weights.py (beside this file) wraps them
+The page shows these functions, and `python -m fieldguide convert-weights` wraps them
 for the command line. Run alone, this file ports a freshly initialised CNN to Keras
 and checks the outputs.
 """

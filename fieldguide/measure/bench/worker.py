@@ -1,4 +1,4 @@
-"""One persistent benchmark process: `python -m bench.worker SPEC.json` (PYTHONPATH=scripts).
+"""One persistent benchmark process: `python -m fieldguide.measure.bench.worker SPEC.json`.
 
 SPEC names one framework, mode, thread count and environment, and the rows this process holds.
 The process imports its framework, sets the threads before any op runs, and then obeys the
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from fieldguide.measure.bench import timing
 
-MODULES = {"numpy": "bench.workloads_numpy", "torch": "bench.workloads_torch", "tf": "bench.workloads_tf"}
+MODULES = {name: f"fieldguide.measure.bench.workloads_{name}" for name in ("numpy", "torch", "tf")}
 WARM_CALL_BELOW_S = 0.05  # a block of cheap calls starts with one untimed call: the caches held another row
 
 

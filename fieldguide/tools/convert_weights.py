@@ -1,10 +1,10 @@
 """Convert trained weights between a PyTorch module and a Keras model: a command.
 
-The conversion itself lives in port_weights.py beside this file, the code
-docs/porting.md shows and tests; this script only loads and saves files around it.
+The conversion itself lives in snippets/porting/port_weights.py, the code docs/porting.md
+shows and tests; this command only loads and saves files around it.
 
-    python convert_weights.py torch-to-keras STATE.pt FACTORY TWIN.keras OUT.weights.h5
-    python convert_weights.py keras-to-torch MODEL.keras FACTORY OUT.pt
+    python -m fieldguide convert-weights torch-to-keras STATE.pt FACTORY TWIN.keras OUT.weights.h5
+    python -m fieldguide convert-weights keras-to-torch MODEL.keras FACTORY OUT.pt
 
 STATE.pt is a PyTorch state_dict (torch.save(model.state_dict(), ...)); FACTORY is
 `module:function`, an importable function that builds the PyTorch architecture;
@@ -20,15 +20,16 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from fieldguide.project import snippet_folder
+
+snippet_folder("porting")  # port_weights.py, the page's code, imported by name
+
 
 def load_factory(spec: str):
     module_name, _, function = spec.partition(":")
     if not module_name or not function:
-        raise SystemExit(
-            f"FACTORY {spec!r}: expected module:function, e.g. my_models:make_cnn"
-        )
-    # Python puts this file's folder on sys.path (so port_weights imports), not the
-    # folder the reader runs it from, where my_models.py sits:
+        raise SystemExit(f"FACTORY {spec!r}: expected module:function, e.g. my_models:make_cnn")
+    # The reader's module (my_models.py) sits in the folder they run the command from:
     # a module file there is loaded from its path, anything else imported by name.
     local = Path.cwd() / f"{module_name.replace('.', '/')}.py"
     if local.is_file():
@@ -41,21 +42,15 @@ def load_factory(spec: str):
     return getattr(module, function)
 
 
-def torch_to_keras(
-    state_path: Path, factory: str, twin_path: Path, out_path: Path
-) -> None:
+def torch_to_keras(state_path: Path, factory: str, twin_path: Path, out_path: Path) -> None:
     import keras
     import torch
     from port_weights import torch_cnn_to_keras
 
     if not str(out_path).endswith(".weights.h5"):
-        raise SystemExit(
-            f"{out_path}: Keras saves weights to a file ending in .weights.h5"
-        )
+        raise SystemExit(f"{out_path}: Keras saves weights to a file ending in .weights.h5")
     model = load_factory(factory)()
-    model.load_state_dict(
-        torch.load(state_path, weights_only=True)
-    )  # refuses pickled code
+    model.load_state_dict(torch.load(state_path, weights_only=True))  # refuses pickled code
     twin = keras.saving.load_model(twin_path, compile=False)
     torch_cnn_to_keras(model.eval(), twin)
     twin.save_weights(out_path)
@@ -75,23 +70,17 @@ def keras_to_torch(model_path: Path, factory: str, out_path: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    to_keras = commands.add_parser(
-        "torch-to-keras", help="a Conv2d/BatchNorm2d/Linear nn.Sequential to Keras"
-    )
+    to_keras = commands.add_parser("torch-to-keras", help="a Conv2d/BatchNorm2d/Linear nn.Sequential to Keras")
     to_keras.add_argument("state", type=Path)
     to_keras.add_argument("factory")
     to_keras.add_argument("twin", type=Path)
     to_keras.add_argument("out", type=Path)
-    to_torch = commands.add_parser(
-        "keras-to-torch", help="a Keras model of LSTM, GRU and Dense layers to PyTorch"
-    )
+    to_torch = commands.add_parser("keras-to-torch", help="a Keras model of LSTM, GRU and Dense layers to PyTorch")
     to_torch.add_argument("model", type=Path)
     to_torch.add_argument("factory")
     to_torch.add_argument("out", type=Path)
     args = parser.parse_args(argv)
-    for given in (
-        [args.state, args.twin] if args.command == "torch-to-keras" else [args.model]
-    ):
+    for given in [args.state, args.twin] if args.command == "torch-to-keras" else [args.model]:
         if not given.is_file():
             raise SystemExit(f"{given}: no such file")
     if args.command == "torch-to-keras":
