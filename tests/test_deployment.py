@@ -19,9 +19,9 @@ import pytest
 from fieldguide.measure import deployment as deployment_table
 from fieldguide.measure.serving import CLIENTS, running_server
 from fieldguide.measure.serving import load_test as run_load
-from fieldguide.pages.sections import read
 from fieldguide.project import snippet_folder
 from fieldguide.render import regions as generate
+from fieldguide.render.sections import read
 from tests_support import ROOT
 
 snippet_folder("deployment")

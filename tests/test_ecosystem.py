@@ -14,8 +14,8 @@ import pytest
 from ecosystem.launch import WorkerFailed, run_workers
 
 from fieldguide.measure import line_counts
-from fieldguide.pages.sections import read
 from fieldguide.render import regions as generate
+from fieldguide.render.sections import read
 from tests_support import copy_project, run_python
 
 

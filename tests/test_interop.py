@@ -11,10 +11,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from fieldguide.pages import sections as page_sections
 from fieldguide.project import snippet_folder
 from fieldguide.render import api_table
 from fieldguide.render import regions as generate
+from fieldguide.render import sections as page_sections
 from tests_support import ROOT
 
 snippet_folder("interop")

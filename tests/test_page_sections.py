@@ -2,7 +2,7 @@
 
 import pytest
 
-from fieldguide.pages.sections import read, replace, write
+from fieldguide.render.sections import read, replace, write
 
 PAGE = "intro\n<!-- generated:demo -->\nold\n<!-- /generated:demo -->\noutro\n"
 

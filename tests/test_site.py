@@ -155,7 +155,7 @@ def test_a_label_that_names_another_reading_is_reported(site):
 
 def uses_problems(page_html: str, md: Path) -> list[str]:
     """The "Uses ... from ..." notes a built page shows, against the names each block takes
-    from earlier sections (fieldguide/pages/dependencies.py, per reading), in page order; and every
+    from earlier sections (fieldguide/build/dependencies.py, per reading), in page order; and every
     note's link must reach a heading of the page."""
     from fieldguide.build import readers as reader_hooks
 

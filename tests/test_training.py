@@ -16,8 +16,8 @@ import sys
 import pytest
 
 from fieldguide.measure import pipelines
-from fieldguide.pages.sections import read, replace
 from fieldguide.render import regions as generate
+from fieldguide.render.sections import read, replace
 from tests_support import ROOT
 
 PIECES = ["optimizer", "schedule", "step", "rng"]

@@ -20,10 +20,18 @@ import os
 import re
 from pathlib import Path
 
+from fieldguide.build.dependencies import cross_section
 from fieldguide.pages.blocks import parse_page
-from fieldguide.pages.dependencies import cross_section
 from fieldguide.pages.outputs import DocsBlockError
-from fieldguide.pages.readings import classify, notebook, page_readings, reading_install, script, tab_of
+from fieldguide.pages.readings import (
+    block_text,
+    classify,
+    header,
+    page_readings,
+    reading_install,
+    script,
+    tab_of,
+)
 from fieldguide.project import ROOT
 
 DOWNLOADS = "downloads"
@@ -218,3 +226,21 @@ def write_downloads(site_dir: Path, files: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
+
+
+def notebook(reading) -> str:
+    """The `.ipynb` download: one code cell per block; files to save as `%%writefile` cells."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    intro = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in header(reading).splitlines())
+    nb.cells.append(nbformat.v4.new_markdown_cell(intro))
+    for block in reading.blocks:
+        if block.save_as:
+            nb.cells.append(nbformat.v4.new_code_cell(f"%%writefile {block.save_as}\n" + block_text(block)))
+        else:
+            nb.cells.append(nbformat.v4.new_code_cell(block_text(block)))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for k, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{k}"
+    return nbformat.writes(nb) + "\n"

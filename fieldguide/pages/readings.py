@@ -252,21 +252,3 @@ def block_spans(reading: Reading) -> dict[int, tuple[int, int]]:
         spans[id(block)] = (lineno, lineno + size - 1)
         lineno += size + 1
     return spans
-
-
-def notebook(reading: Reading) -> str:
-    """The `.ipynb` download: one code cell per block; files to save as `%%writefile` cells."""
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    intro = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in header(reading).splitlines())
-    nb.cells.append(nbformat.v4.new_markdown_cell(intro))
-    for block in reading.blocks:
-        if block.save_as:
-            nb.cells.append(nbformat.v4.new_code_cell(f"%%writefile {block.save_as}\n" + block_text(block)))
-        else:
-            nb.cells.append(nbformat.v4.new_code_cell(block_text(block)))
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    for k, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{k}"
-    return nbformat.writes(nb) + "\n"

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from fieldguide.measure import provenance
 from fieldguide.measure.bench import evidence, pairs
-from fieldguide.pages import sections as page_sections
 from fieldguide.project import ROOT
+from fieldguide.render import sections as page_sections
 
 RUNS = evidence.RUNS
 PAGE = ROOT / "docs" / "performance.md"

@@ -21,9 +21,9 @@ from pathlib import Path
 import yaml
 
 from fieldguide.measure.bench import evidence
-from fieldguide.pages import sections as page_sections
 from fieldguide.project import ROOT
 from fieldguide.render import bench_report as report
+from fieldguide.render import sections as page_sections
 
 DOCS = ROOT / "docs"
 DATA = DOCS / "data" / "claims.yml"

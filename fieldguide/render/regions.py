@@ -7,7 +7,7 @@ Usage:
     python -m fieldguide generate --examples          # first rewrite every page's #> lines from a run
 
 Each generator returns what should be on disk: a whole file's text, or for a page the bodies
-of its `<!-- generated:NAME -->` regions (fieldguide/pages/sections.py). This script alone reads,
+of its `<!-- generated:NAME -->` regions (fieldguide/render/sections.py). This script alone reads,
 compares and writes, so every generator has the same `--check` and the same newline rules,
 and every freshness test in the suite calls `stale()` here.
 
@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldguide.pages import sections as page_sections
 from fieldguide.project import ROOT
+from fieldguide.render import sections as page_sections
 
 # A path's wanted content: the whole text, or region name -> body for a page.
 Wanted = dict[Path, "str | dict[str, str]"]
