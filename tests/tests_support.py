@@ -50,8 +50,15 @@ def run_python(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: i
     )
 
 
-def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """The strict build `make build` runs, for the project at `project`."""
+def mkdocs_build(project: Path, site_dir: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The strict build `make build` runs, for the project at `project`; `env` adds to the environment."""
     return run_python(
-        "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), cwd=project, env={"NO_MKDOCS_2_WARNING": "1"}
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--site-dir",
+        str(site_dir),
+        cwd=project,
+        env={"NO_MKDOCS_2_WARNING": "1", **(env or {})},
     )
