@@ -103,9 +103,10 @@ def test_no_sys_path_edit_outside_the_one_place():
             if SYS_PATH_EDIT.search(code):
                 edits.append(f"{name}:{k}: {line.strip()}")
     assert edits == []
-    assert SYS_PATH_EDIT.search('sys.path.insert(0, "x")')
-    assert SYS_PATH_EDIT.search("sys.path[:0] = [x]")
-    assert not SYS_PATH_EDIT.search("leaks = [p for p in sys.path if p]")
+    edit = "sys." + "path"  # spelled apart so that this file holds no edit itself
+    assert SYS_PATH_EDIT.search(f'{edit}.insert(0, "x")')
+    assert SYS_PATH_EDIT.search(f"{edit}[:0] = [x]")
+    assert not SYS_PATH_EDIT.search(f"leaks = [p for p in {edit} if p]")
 
 
 def test_nothing_imports_the_command_and_scripts_is_gone():

@@ -84,8 +84,8 @@ def test_a_merged_tab_set_is_named():
 
 
 def test_hook_replaces_only_its_marker():
-    assert mkdocs_hooks.on_page_markdown("no marker here") == "no marker here"
-    rendered = mkdocs_hooks.on_page_markdown(f"before\n{mkdocs_hooks.MARKER}\nafter")
+    assert mkdocs_hooks.page_markdown("no marker here") == "no marker here"
+    rendered = mkdocs_hooks.page_markdown(f"before\n{mkdocs_hooks.MARKER}\nafter")
     assert rendered.startswith("before\n| package | version |")
     assert rendered.endswith("after")
 
