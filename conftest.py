@@ -71,10 +71,13 @@ def cuda_missing() -> str:
     import subprocess
     import sys
 
+    # TensorFlow (6 s to import here) only when PyTorch saw a device: one missing is the answer.
     check = (
-        "import torch, tensorflow as tf\n"
-        "print('PyTorch sees no CUDA device' if not torch.cuda.is_available() else "
-        "'TensorFlow sees no GPU' if not tf.config.list_physical_devices('GPU') else '')"
+        "import torch\n"
+        "if not torch.cuda.is_available(): print('PyTorch sees no CUDA device')\n"
+        "else:\n"
+        "    import tensorflow as tf\n"
+        "    print('' if tf.config.list_physical_devices('GPU') else 'TensorFlow sees no GPU')"
     )
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=False)
     return done.stdout.strip() or (f"the check failed: {done.stderr[-300:]}" if done.returncode else "")

@@ -166,6 +166,8 @@ def _module_distributions() -> dict[str, list[str]]:
     return packages_distributions()
 
 
+# Cached: a build asks for each reading's line several times (the script, the notebook, the box).
+@cache
 def install_line(source: str, strict: bool = False, local: frozenset[str] = frozenset()) -> str:
     """`pip install ...` with the pinned version of every package the code imports.
 
