@@ -185,7 +185,7 @@ MAX_BATCH = 8
 @pytest.fixture(scope="module")
 def routes():
     """The page's ONNX exports and the in-process logits they must reproduce (the page's code, imported)."""
-    import export_tf  # snippets/deployment/, first on sys.path (deployment_table puts it there)
+    import export_tf  # snippets/deployment/, first on the import path (snippet_folder puts it there)
     import export_torch
 
     return {

@@ -31,7 +31,7 @@ def _id(path):
 
 @pytest.mark.parametrize("path", RUN_ALONE, ids=_id)
 def test_snippet_runs_alone(path, monkeypatch):
-    # What `python snippets/dir/file.py` does: the file's folder first on sys.path.
+    # What `python snippets/dir/file.py` does: the file's folder first on the import path.
     monkeypatch.syspath_prepend(str(path.parent))
     monkeypatch.setattr(sys, "argv", [str(path)])
     printed = io.StringIO()

@@ -4,7 +4,7 @@
     python -m fieldguide generate deployment         # rewrite the page from the committed JSON only
 
 Imports the page's snippet files as plain modules from snippets/deployment/, which it puts
-first on sys.path (they import each other as `common` and `server`, as the page's reader does).
+first on the import path (they import each other as `common` and `server`, as the page's reader does).
 """
 
 from __future__ import annotations

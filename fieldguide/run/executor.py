@@ -1,13 +1,13 @@
 """Run each block the way a reader runs it: in a clean Python process, one per reading.
 
 A reading's process starts in a fresh temporary folder, with nothing of the repository on
-`sys.path` (no `PYTHONPATH`, no `.pth`, no `snippets/`), and executes the reading's
+the import path (no `PYTHONPATH`, no `.pth`, no `snippets/`), and executes the reading's
 download, `<stem>.py`, written into that folder, one block's lines at a time. So the file
 a reader downloads is the file that ran, a traceback names a line of it, and the parent
 maps that line back to the snippet file it came from.
 
 The worker is fieldguide/run/worker.py, a module started with `python -m` in the reading's
-folder: that folder is first on its `sys.path`, as a script's folder is for a reader.
+folder: that folder is first on its import path, as a script's folder is for a reader.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from fieldguide.project import ROOT
 
 
 def clean_environment() -> dict[str, str]:
-    """The test run's environment without what puts the repository on `sys.path`."""
+    """The test run's environment without what puts the repository on the import path."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME")}
     # `torchrun` and the other console scripts of the environment, as in an activated venv.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])

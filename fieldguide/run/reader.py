@@ -1,6 +1,6 @@
 """Run each reading of the given pages as a reader would: its download, saved in a fresh
 folder outside the repository, started with `python <stem>.py` and nothing of the
-repository on `sys.path`. Prints one line per reading; exits 1 if any failed.
+repository on the import path. Prints one line per reading; exits 1 if any failed.
 
 Usage: .venv/bin/python -m fieldguide readings docs/graphs.md [docs/porting.md ...]
        (no page: every page with Python blocks)
