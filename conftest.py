@@ -24,9 +24,10 @@ import pytest
 from sybil import Sybil
 
 from fieldguide.run.accounting import BlockAccounting
-from fieldguide.run.executor import device_name, parse_document
+from fieldguide.run.executor import device_name, parse_document, stop_page
 
-pytest_collect_file = Sybil(parsers=[parse_document], path="docs", patterns=["*.md"]).pytest()
+# Sybil's document namespace holds each page's reading processes; its teardown ends them.
+pytest_collect_file = Sybil(parsers=[parse_document], path="docs", patterns=["*.md"], teardown=stop_page).pytest()
 
 
 def pytest_configure(config):

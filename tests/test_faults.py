@@ -137,7 +137,7 @@ def faulty_run(tmp_path_factory):
     report = project / "blocks.json"
     env = {"DOCS_BLOCKS_REPORT": str(report), "DOCS_DEVICE": "cpu"}
     pages = [f"docs/{name}" for name in PAGES]
-    args = ["-m", "pytest", "-p", "no:xdist", "--timeout=3", "-o", "addopts=", *pages]
+    args = ["-m", "pytest", "-p", "no:xdist", "--timeout=6", "-o", "addopts=", *pages]
     done = run_python(*args, cwd=project, env=env, timeout=120)
     return done, json.loads(report.read_text())
 
@@ -160,7 +160,7 @@ def test_hanging_block_times_out_with_its_location(faulty_run):
     done, _ = faulty_run
     # line 6 is the time.sleep call the block was stuck in; line 3 is the block's fence
     expected = (
-        "docs/fault-timeout.md:6: Timeout (>3.0s) from pytest-timeout. "
+        "docs/fault-timeout.md:6: Timeout (>6.0s) from pytest-timeout. "
         "(block at docs/fault-timeout.md:3, whole-page reading)"
     )
     assert expected in done.stdout

@@ -12,7 +12,6 @@ folder: that folder is first on its import path, as a script's folder is for a r
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import signal
@@ -140,29 +139,17 @@ class ReadingProcess:
             self.process.wait()
 
 
-_running: dict[Path, dict[str, ReadingProcess]] = {}
+def page_processes(namespace: dict, page: Path) -> dict[str, ReadingProcess]:
+    """The page's reading processes, kept in Sybil's namespace for the page's document."""
+    if "readings" not in namespace:
+        namespace["readings"] = {r.name: ReadingProcess(r) for r in page_readings(page)}
+    return namespace["readings"]
 
 
-def processes_for(page: Path) -> dict[str, ReadingProcess]:
-    """The page's reading processes; those of the page run before it are stopped first."""
-    page = page.resolve()
-    if page not in _running:
-        for other in list(_running):
-            stop_page(other)
-        _running[page] = {r.name: ReadingProcess(r) for r in page_readings(page)}
-    return _running[page]
-
-
-def stop_page(page: Path) -> None:
-    for process in _running.pop(page, {}).values():
+def stop_page(namespace: dict) -> None:
+    """Sybil's teardown of a page: each reading still running ends as a script does."""
+    for process in namespace.pop("readings", {}).values():
         process.stop()
-
-
-@atexit.register
-def _stop_all() -> None:
-    for page in list(_running):
-        for process in _running.pop(page).values():
-            process.kill()
 
 
 def _fail(block: PythonBlock, reading: ReadingProcess, at: str | None, message: str, printed: str) -> DocsBlockError:
@@ -174,9 +161,8 @@ def _fail(block: PythonBlock, reading: ReadingProcess, at: str | None, message: 
     )
 
 
-def run_block(block: PythonBlock) -> None:
+def run_block(block: PythonBlock, processes: dict[str, ReadingProcess]) -> None:
     """Send the block to every reading that holds it, in parallel; then check each reply."""
-    processes = processes_for(block.page)
     mine = [p for p in processes.values() if any(b is block for b in p.reading.blocks)]
     if not mine:
         raise DocsBlockError(f"{block.where}: the block is in no reading of its page")
@@ -258,7 +244,7 @@ def evaluate(example) -> None:
                 "printed them: assert the result in code instead"
             )
         pytest.skip(f"gpu-only: {block.gpu_only}")
-    run_block(block)
+    run_block(block, page_processes(example.namespace, block.page))
 
 
 def parse_document(document):
