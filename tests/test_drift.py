@@ -200,7 +200,8 @@ def test_a_bare_assert_is_reported_with_the_line_that_failed():
     snippet = ROOT / "snippets" / "interop" / "one_process.py"
     line = next(k for k, text in enumerate(snippet.read_text().splitlines(), 1) if text.strip().startswith("assert"))
     message = (
-        f"docs_blocks.DocsBlockError: snippets/interop/one_process.py:{line}: AssertionError: \n"
+        # As pytest's junit report writes the executor's exception: its module path, then the message.
+        f"fieldguide.pages.outputs.DocsBlockError: snippets/interop/one_process.py:{line}: AssertionError: \n"
         "  (block at docs/interop.md:326, whole-page reading; printed before the error: '')"
     )
     found = drift._difference(message)

@@ -91,7 +91,7 @@ def link_repository_paths(markdown: str, repo: str) -> str:
     return "\n".join(out)
 
 
-# What a label says, by the readings a block outside the tabs belongs to (docs_readings.classify).
+# What a label says, by the readings a block outside the tabs belongs to (pages/readings.classify).
 READING_LABELS = {
     ("pytorch", "tensorflow", "page"): "PyTorch and TensorFlow readings",
     ("pytorch", "page"): "PyTorch reading",

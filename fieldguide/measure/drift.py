@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from fieldguide.pages import requirements as requirements_file
+from fieldguide.pages.outputs import DocsBlockError
 from fieldguide.project import ROOT
 
 DATA = ROOT / "docs" / "data" / "drift.json"
@@ -87,7 +88,7 @@ def _difference(message: str) -> dict[str, str]:
         return {"kind": "not run", "error": lines[0].split("not run: ", 1)[1]}
     # The traceback's last line names the exception; the executor's own note follows it.
     text = [line.strip() for line in lines if line.strip() and not line.strip().startswith("(block at")]
-    last = (text[-1] if text else lines[0]).removeprefix("docs_blocks.DocsBlockError: ")
+    last = (text[-1] if text else lines[0]).removeprefix(f"{DocsBlockError.__module__}.DocsBlockError: ")
     found = re.match(r"(?P<path>[\w./-]+\.(?:py|md)):(?P<line>\d+): (?P<error>.*)", last)
     if found and (ROOT / found["path"]).is_file():
         # A bare `assert` says nothing by itself: the line that failed does.

@@ -45,7 +45,7 @@ class PythonBlock:
     lines: list[Line]
     gpu_only: str | None = None  # the reason, when the block needs a GPU
     start: int = 0  # offset of the opening fence in the page's text
-    readings: tuple[str, ...] = ("page",)  # set by docs_readings.classify
+    readings: tuple[str, ...] = ("page",)  # set by readings.classify
     save_as: str | None = None  # a file the reader saves instead of running
     marks: dict[str, str] = field(default_factory=dict)  # the comments above the fence
 
