@@ -10,7 +10,6 @@ first on the import path (they import each other as `common` and `server`, as th
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from fieldguide.measure.output import write_json
 from fieldguide.project import ROOT, snippet_folder
 
 PAGE = ROOT / "docs" / "deployment.md"
@@ -194,9 +194,8 @@ def render(data: dict) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     data = measure()
-    DATA.parent.mkdir(parents=True, exist_ok=True)
     # The JSON only, like every measuring script: `make data` writes the tables and claim D1.
-    DATA.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_json(DATA, data)
     return 0
 
 

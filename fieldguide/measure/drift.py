@@ -21,6 +21,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from fieldguide.measure.output import write_json
 from fieldguide.pages import requirements as requirements_file
 from fieldguide.pages.outputs import DocsBlockError
 from fieldguide.project import ROOT
@@ -263,7 +264,7 @@ def main(argv: list[str]) -> int:
         data = report(Path(argv[1]), Path(argv[2]), versions, pins, day, stable)
         if nightly:
             data["keras_nightly"] = nightly
-        Path(argv[3]).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        write_json(Path(argv[3]), data)
         print(render(data))
         return 0
     if argv == ["policy"]:

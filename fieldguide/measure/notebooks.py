@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from fieldguide.measure.output import write_json
 from fieldguide.project import ROOT
 
 USE_CASES = ROOT / "docs" / "use-cases"
@@ -76,7 +77,7 @@ def main() -> int:
     packages = {"torch": "PyTorch", "tensorflow-cpu": "TensorFlow", "keras": "Keras", "gymnasium": "Gymnasium"}
     data["provenance"] = provenance.record(packages)
     # The JSON only, like every measuring script: `make data` writes the table and claim U1.
-    METRICS_JSON.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_json(METRICS_JSON, data)
     return 0
 
 

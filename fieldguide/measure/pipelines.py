@@ -16,11 +16,11 @@ spread (overlapping quartile ranges) counts as a tie, so no verdict is typed by 
 
 from __future__ import annotations
 
-import json
 import platform
 import sys
 import time
 
+from fieldguide.measure.output import write_json
 from fieldguide.project import ROOT
 
 DATA = ROOT / "docs" / "data" / "pipelines.json"
@@ -197,9 +197,8 @@ def render(data: dict) -> str:
 
 def main() -> int:
     data = measure()
-    DATA.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     # The JSON only, like every measuring script: `make data` writes the page from it.
-    print(f"{DATA.relative_to(ROOT)} written")
+    print(f"{write_json(DATA, data)} written")
     return 0
 
 

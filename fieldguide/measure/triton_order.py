@@ -24,6 +24,7 @@ from pathlib import Path
 # The package index as a reader's pip sees it, and the pins, read as the drift reads them.
 from fieldguide.measure import provenance
 from fieldguide.measure.drift import index_env
+from fieldguide.measure.output import write_json
 from fieldguide.pages import requirements as requirements_file
 from fieldguide.project import ROOT
 
@@ -130,9 +131,8 @@ def render(data: dict) -> str:
 
 def main() -> int:
     data = measure()
-    DATA.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     # The JSON only, like every measuring command: `python -m fieldguide generate triton-order` renders it.
-    print(f"{DATA.relative_to(ROOT)} written")
+    print(f"{write_json(DATA, data)} written")
     return 0
 
 

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldguide.measure.output import json_text
 from fieldguide.project import ROOT
 from fieldguide.render import sections as page_sections
 
@@ -68,7 +69,7 @@ def _line_counts() -> Wanted:
 
     data = line_counts.counts()
     return {
-        line_counts.DATA: json.dumps(data, indent=2) + "\n",
+        line_counts.DATA: json_text(data),
         line_counts.PAGE: {line_counts.REGION: line_counts.table(data)},
     }
 
