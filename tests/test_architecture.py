@@ -19,8 +19,13 @@ def module_name(path: Path) -> str:
     return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
 
 
+# The modules at the package's top, beside project.py, form its first layer: the checkout and its pins.
+BASE = {"project", "pins"}
+
+
 def layer(name: str) -> str:
-    return name.split(".")[1] if name.count(".") else "project"
+    part = name.split(".")[1] if name.count(".") else "project"
+    return "project" if part in BASE else part
 
 
 def imports(source: str) -> set[str]:

@@ -12,8 +12,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from fieldguide import pins as requirements_file
 from fieldguide.measure import drift
-from fieldguide.pages import requirements as requirements_file
 from fieldguide.pages.blocks import Line, PythonBlock
 from fieldguide.pages.outputs import DocsBlockError, compare_output
 from fieldguide.render import regions as generate

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from fieldguide.pages import requirements as requirements_file
+from fieldguide import pins as requirements_file
 from fieldguide.render import regions as generate
 from tests_support import ROOT, run_python
 

@@ -159,7 +159,7 @@ def test_executed_build_shows_outputs_and_unexecuted_build_says_so(tmp_path, sit
     assert PLOT.search(html)
     assert "Outputs not shown" not in html
 
-    # The suite's own build (conftest.py) is the unexecuted one: the real vision notebook draws plots too.
+    # The suite's own build (tests/conftest.py) is the unexecuted one: the real vision notebook draws plots too.
     html = (site / "use-cases" / "vision" / "index.html").read_text(encoding="utf-8")
     assert "Outputs not shown" in html
     assert not PLOT.search(html)

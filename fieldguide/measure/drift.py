@@ -21,8 +21,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from fieldguide import pins as requirements_file
 from fieldguide.measure.output import write_json
-from fieldguide.pages import requirements as requirements_file
 from fieldguide.pages.outputs import DocsBlockError
 from fieldguide.project import ROOT
 

@@ -22,10 +22,10 @@ import tempfile
 from pathlib import Path
 
 # The package index as a reader's pip sees it, and the pins, read as the drift reads them.
+from fieldguide import pins as requirements_file
 from fieldguide.measure import provenance
 from fieldguide.measure.drift import index_env
 from fieldguide.measure.output import write_json
-from fieldguide.pages import requirements as requirements_file
 from fieldguide.project import ROOT
 
 DATA = ROOT / "docs" / "data" / "triton_order.json"

@@ -15,20 +15,15 @@ reader downloads is, byte for byte, what the suite ran.
 
 from __future__ import annotations
 
-import ast
 import re
-import sys
 import textwrap
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
-
-from fieldguide.pages import requirements as requirements_file
 from fieldguide.pages.blocks import PythonBlock, page_blocks, relative
 from fieldguide.pages.outputs import DocsBlockError
-from fieldguide.project import ROOT
+from fieldguide.pins import install_line
 
 READINGS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "page": "whole-page"}
 TAB_LABELS = {"PyTorch": "pytorch", "TensorFlow": "tensorflow"}
@@ -36,12 +31,6 @@ TAB_LABELS = {"PyTorch": "pytorch", "TensorFlow": "tensorflow"}
 TAB_RE = re.compile(r'^(?P<indent>[ \t]*)===[+!]*[ \t]+"(?P<label>[^"]*)"')
 CONTAINER_RE = re.compile(r"^(?P<indent>[ \t]*)(===[+!]*|\?\?\?\+?|!!!)[ \t]")
 SAVE_AS_RE = re.compile(r"[\w.-]+\.py")
-# Top-level modules whose distribution name differs, or that a reader must install
-# under another name than the one importlib finds (tensorflow-cpu is our CPU build).
-DISTRIBUTIONS = {"sklearn": "scikit-learn", "tensorflow": "tensorflow"}
-# Imported only where installed (`if importlib.util.find_spec(...)`): Triton comes with
-# PyPI's CUDA torch and is never installed on its own.
-OPTIONAL = {"triton"}
 
 
 @dataclass
@@ -136,62 +125,6 @@ def _page_readings(page: Path, mtime: float) -> tuple[Reading, ...]:
 def page_readings(page: Path) -> tuple[Reading, ...]:
     page = Path(page).resolve()
     return _page_readings(page, page.stat().st_mtime)
-
-
-def imported_modules(source: str) -> set[str]:
-    """Top-level names of the modules a program imports (absolute imports only)."""
-    found = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module.split(".")[0])
-    return found - set(sys.stdlib_module_names)
-
-
-@cache
-def pins(requirements: Path = ROOT / "requirements.txt") -> dict[str, str]:
-    """`name==version` for every exact pin, keyed by the normalised distribution name."""
-    found = requirements_file.read(requirements.read_text(encoding="utf-8"))
-    return {_normalise(r.name): f"{r.name}=={v}" for r in found if (v := requirements_file.exact(r))}
-
-
-_normalise = canonicalize_name
-
-
-@cache
-def _module_distributions() -> dict[str, list[str]]:
-    from importlib.metadata import packages_distributions
-
-    return packages_distributions()
-
-
-# Cached: a build asks for each reading's line several times (the script, the notebook, the box).
-@cache
-def install_line(source: str, strict: bool = False, local: frozenset[str] = frozenset()) -> str:
-    """`pip install ...` with the pinned version of every package the code imports.
-
-    A module no pin provides is left out (the reading fails on it when it runs), or with
-    `strict` raises, naming it.
-    """
-    pinned = pins()
-    wanted = []
-    for module in sorted(imported_modules(source) - local - OPTIONAL):
-        names = [DISTRIBUTIONS[module]] if module in DISTRIBUTIONS else _module_distributions().get(module, [module])
-        for name in names:
-            key = _normalise(name)
-            if key == "tensorflow":  # our CPU build is tensorflow-cpu; the reader gets the same version
-                version = pinned.get("tensorflow-cpu", pinned.get("tensorflow", "tensorflow")).split("==")[-1]
-                spec = f"tensorflow=={version}"
-            elif key in pinned:
-                spec = pinned[key]
-            elif strict:
-                raise DocsBlockError(f"imports {module!r}, which no exact pin in requirements.txt provides")
-            else:
-                continue
-            if spec not in wanted:
-                wanted.append(spec)
-    return "pip install " + " ".join(wanted) if wanted else ""
 
 
 def reading_install(reading: Reading, strict: bool = False) -> str:

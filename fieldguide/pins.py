@@ -1,0 +1,110 @@
+"""The project's pins: requirements.txt, read with packaging's parser (the one reader every
+command and test uses), and the `pip install` line they give a program.
+
+The drift run swaps the frameworks' pins, the downloads print the pins a reading imports, the
+setup tests compare the pins with what is installed, and the GPU set is written from the CPU
+set; each of them reads the file through `read` and `pins` here.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from functools import cache
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from fieldguide.project import ROOT
+
+FILE = ROOT / "requirements.txt"
+
+
+def read(text: str | None = None) -> list[Requirement]:
+    """Every requirement of the file (or of `text`); comments and blank lines are skipped, and a
+    line packaging cannot parse is an error naming it."""
+    text = FILE.read_text(encoding="utf-8") if text is None else text
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        try:
+            out.append(Requirement(line))
+        except InvalidRequirement as err:
+            raise ValueError(f"requirements.txt line {number}: {line!r}: {err}") from None
+    return out
+
+
+def exact(req: Requirement) -> str | None:
+    """The version an exact pin (`name==version`) names, or None for anything looser."""
+    specs = list(req.specifier)
+    return specs[0].version if len(specs) == 1 and specs[0].operator == "==" else None
+
+
+def applies(req: Requirement) -> bool:
+    """Whether the requirement's marker (`; platform_system == "Linux"`) holds on this machine."""
+    return req.marker is None or req.marker.evaluate()
+
+
+def pins(text: str | None = None, here: bool = False) -> dict[str, str]:
+    """Canonical distribution name -> pinned version, for every exact pin (with `here`, only
+    those whose marker holds on this machine)."""
+    return {
+        canonicalize_name(r.name): version for r in read(text) if (version := exact(r)) and (not here or applies(r))
+    }
+
+
+# Top-level modules whose distribution name differs, or that a reader must install
+# under another name than the one importlib finds (tensorflow-cpu is our CPU build).
+DISTRIBUTIONS = {"sklearn": "scikit-learn", "tensorflow": "tensorflow"}
+# Imported only where installed (`if importlib.util.find_spec(...)`): Triton comes with
+# PyPI's CUDA torch and is never installed on its own.
+OPTIONAL = {"triton"}
+
+
+def imported_modules(source: str) -> set[str]:
+    """Top-level names of the modules a program imports (absolute imports only)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names)
+
+
+@cache
+def _module_distributions() -> dict[str, list[str]]:
+    from importlib.metadata import packages_distributions
+
+    return packages_distributions()
+
+
+# Cached: a build asks for each reading's line several times (the script, the notebook, the box).
+@cache
+def install_line(source: str, strict: bool = False, local: frozenset[str] = frozenset()) -> str:
+    """`pip install ...` with the pinned version of every package the code imports, `local`
+    modules (files saved beside it) left out.
+
+    A module no pin provides is left out (the program fails on it when it runs), or with
+    `strict` raises, naming it.
+    """
+    pinned = {canonicalize_name(r.name): f"{r.name}=={v}" for r in read() if (v := exact(r))}
+    wanted = []
+    for module in sorted(imported_modules(source) - local - OPTIONAL):
+        names = [DISTRIBUTIONS[module]] if module in DISTRIBUTIONS else _module_distributions().get(module, [module])
+        for name in names:
+            key = canonicalize_name(name)
+            if key == "tensorflow":  # our CPU build is tensorflow-cpu; the reader gets the same version
+                version = pinned.get("tensorflow-cpu", pinned.get("tensorflow", "tensorflow")).split("==")[-1]
+                spec = f"tensorflow=={version}"
+            elif key in pinned:
+                spec = pinned[key]
+            elif strict:
+                raise ValueError(f"imports {module!r}, which no exact pin in requirements.txt provides")
+            else:
+                continue
+            if spec not in wanted:
+                wanted.append(spec)
+    return "pip install " + " ".join(wanted) if wanted else ""
