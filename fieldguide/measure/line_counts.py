@@ -21,6 +21,7 @@ REGION = "line-counts"
 FILES = {"PyTorch": "snippets/ecosystem/tasks_torch.py", "TensorFlow (Keras)": "snippets/ecosystem/tasks_tf.py"}
 TASKS = {
     "define": "define a model, its loss and optimiser",
+    "summary": "summarise it: layers and parameter counts",
     "train": "train it for 10 epochs",
     "evaluate": "evaluate accuracy on test data",
     "save-load": "save and load it",

@@ -26,9 +26,10 @@ keras.utils.set_random_seed(0)
 keras_model = keras.Sequential(
     [
         keras.Input(shape=(64,)),
-        keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dense(10),
-    ]
+        keras.layers.Dense(128, activation="relu", name="hidden"),
+        keras.layers.Dense(10, name="logits"),
+    ],
+    name="digits",
 )
 keras_model.compile(
     optimizer=keras.optimizers.Adam(1e-3),
@@ -36,6 +37,30 @@ keras_model.compile(
     metrics=["accuracy"],
 )
 # --8<-- [end:define]
+
+# --8<-- [start:summary]
+# Keras's own table: each layer, its output shape and its parameter count.
+keras_model.summary()
+#> Model: "digits"
+#> ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+#> ┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
+#> ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+#> │ hidden (Dense)                  │ (None, 128)            │         8,320 │
+#> ├─────────────────────────────────┼────────────────────────┼───────────────┤
+#> │ logits (Dense)                  │ (None, 10)             │         1,290 │
+#> └─────────────────────────────────┴────────────────────────┴───────────────┘
+#>  Total params: 9,610 (37.54 KB)
+#>  Trainable params: 9,610 (37.54 KB)
+#>  Non-trainable params: 0 (0.00 B)
+for layer in keras_model.layers:
+    shapes = [tuple(weight.shape) for weight in layer.weights]
+    print(f"{layer.name}: {shapes}, {layer.count_params():,}")
+#> hidden: [(64, 128), (128,)], 8,320
+#> logits: [(128, 10), (10,)], 1,290
+# Each layer holds inputs x outputs weights and one bias per output; the kernel is
+# (inputs, outputs), the transpose of nn.Linear's weight.
+assert keras_model.count_params() == (64 * 128 + 128) + (128 * 10 + 10)
+# --8<-- [end:summary]
 
 # --8<-- [start:train]
 keras_model.fit(x_train, y_train, batch_size=32, epochs=10, verbose=0)

@@ -29,6 +29,29 @@ optimizer = torch.optim.Adam(torch_model.parameters(), lr=1e-3)
 loss_fn = nn.CrossEntropyLoss()
 # --8<-- [end:define]
 
+# --8<-- [start:summary]
+# PyTorch has no summary(): printing the model lists its layers, and the counts
+# come from its parameters (the torchinfo package draws a Keras-style table).
+print(torch_model)
+#> Sequential(
+#>   (0): Linear(in_features=64, out_features=128, bias=True)
+#>   (1): ReLU()
+#>   (2): Linear(in_features=128, out_features=10, bias=True)
+#> )
+for name, parameter in torch_model.named_parameters():
+    print(f"{name}: {tuple(parameter.shape)}, {parameter.numel():,}")
+#> 0.weight: (128, 64), 8,192
+#> 0.bias: (128,), 128
+#> 2.weight: (10, 128), 1,280
+#> 2.bias: (10,), 10
+torch_count = sum(p.numel() for p in torch_model.parameters())
+trainable = sum(p.numel() for p in torch_model.parameters() if p.requires_grad)
+print(f"parameters: {torch_count:,}, trainable: {trainable:,}")
+#> parameters: 9,610, trainable: 9,610
+# Each layer holds inputs x outputs weights and one bias per output.
+assert torch_count == trainable == (64 * 128 + 128) + (128 * 10 + 10)
+# --8<-- [end:summary]
+
 # --8<-- [start:train]
 from torch.utils.data import DataLoader, TensorDataset
 
