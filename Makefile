@@ -19,7 +19,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help venv serve build test drift update data data-check lint format clean bench bench-quick browser-deps browser-test
+.PHONY: help venv serve build test drift update data data-check lint format clean bench bench-quick browser-deps browser-test gpu-prepare gpu-run
 
 help:
 	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
@@ -35,6 +35,8 @@ help:
 	@echo "make bench-quick  the harness with a few short rows, into /tmp (checks structure, not speed)"
 	@echo "make browser-deps  install chromium + chromedriver (apt) and the pinned npm tools (npm ci)"
 	@echo "make browser-test  only the real-browser and workflow tests"
+	@echo "make gpu-prepare  build/gpu-run: the PyTorch readings' downloads and a standard-library runner, to carry to a GPU machine"
+	@echo "make gpu-run   on the GPU machine (python3 with CUDA torch, no .venv): run them, report in GPU_REPORT"
 
 # The index alone: a reader's pip sees neither this machine's local wheel folder
 # (PIP_FIND_LINKS) nor its pip.conf (which may cap torch below the pin), so both are
@@ -150,5 +152,17 @@ bench: venv
 bench-quick: venv
 	$(BIN)/python -m fieldguide measure bench --quick --out /tmp/bench-quick.json
 
+# The GPU check (fieldguide/build/gpu_run.py). gpu-prepare needs .venv; gpu-run needs only a
+# python3 with torch (the GPU machine's own), so it never touches .venv. Rehearse it here with
+# `make gpu-run GPU_PYTHON=.venv/bin/python DOCS_DEVICE=cpu`.
+GPU_FOLDER ?= build/gpu-run
+GPU_PYTHON ?= python3
+GPU_REPORT ?= $(GPU_FOLDER)/report.json
+gpu-prepare: venv
+	$(BIN)/python -m fieldguide gpu-prepare $(GPU_FOLDER)
+
+gpu-run:
+	$(GPU_PYTHON) $(GPU_FOLDER)/runner.py $(GPU_FOLDER) --device $${DOCS_DEVICE:-cuda} --out $(GPU_REPORT)
+
 clean:
-	rm -rf site .pytest_cache .ruff_cache
+	rm -rf site build .pytest_cache .ruff_cache

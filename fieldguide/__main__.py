@@ -22,6 +22,7 @@ COMMANDS = {
     ("measure", "noise"): ("fieldguide.measure.bench.noise", "the timing noise of this machine"),
     ("drift",): ("fieldguide.measure.drift", "the next releases: requirements, then the report from a run"),
     ("compare",): ("fieldguide.measure.bench.compare", "two benchmark runs' headline ratios side by side"),
+    ("gpu-prepare",): ("fieldguide.build.gpu_run", "PyTorch readings + runner for a GPU machine"),
     ("convert-weights",): ("fieldguide.tools.convert_weights", "port trained weights between PyTorch and Keras files"),
     ("fmt",): ("fieldguide.tools.fmt", "ruff format that keeps the #> output lines"),
     ("shares",): ("fieldguide.tools.suite_shares", "each page's share of a test run's time"),

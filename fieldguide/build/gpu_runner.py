@@ -1,0 +1,175 @@
+"""Run the prepared PyTorch readings on this machine's GPU and write one JSON report.
+
+    python3 runner.py FOLDER [--device cuda|cpu] [--out REPORT.json] [--budget-s 540]
+
+FOLDER is what `python -m fieldguide gpu-prepare` wrote (this file is a copy of
+fieldguide/build/gpu_runner.py). Standard library only: the GPU machine brings Python and its
+own CUDA torch, nothing else. Each reading runs as the suite runs it: its download in a fresh
+folder, in the suite's worker (worker.py), one block at a time, with DOCS_DEVICE set; every
+block's printed lines are compared with its `#>` lines. A block is `ran`, `output differs`,
+`failed` (with the error and the download's line), `skipped` (gpu-only, on the CPU) or
+`not run` (an earlier block of its reading failed, or the time budget ran out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEVICE_PROBE = """
+import json, torch
+out = {"torch": torch.__version__, "cuda": torch.version.cuda, "cuda_available": torch.cuda.is_available()}
+if torch.cuda.is_available():
+    p = torch.cuda.get_device_properties(0)
+    out.update(name=p.name, memory_gib=round(p.total_memory / 2**30, 1), capability=f"{p.major}.{p.minor}",
+               cudnn=torch.backends.cudnn.version())
+print(json.dumps(out))
+"""
+
+
+def describe(device: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", DEVICE_PROBE], capture_output=True, text=True, check=False)
+    found = json.loads(done.stdout) if done.returncode == 0 else {"probe_error": done.stderr[-500:]}
+    if shutil.which("nvidia-smi"):
+        smi = subprocess.run(
+            ["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"], capture_output=True, text=True
+        )
+        found["driver"] = smi.stdout.strip().splitlines()[0] if smi.returncode == 0 and smi.stdout.strip() else None
+    found.update(requested=device, python=platform.python_version(), machine=platform.machine())
+    return found
+
+
+def printed_lines(text: str) -> list[str]:
+    # As fieldguide/pages/outputs.printed_lines: trailing spaces and blank last lines do not count.
+    return [line.rstrip() for line in text.rstrip("\n").split("\n")] if text.strip() else []
+
+
+def run_reading(folder: Path, reading: dict, device: str, deadline: float) -> list[dict]:
+    work = Path(tempfile.mkdtemp(prefix=f"gpu-{reading['stem']}-"))
+    script = work / reading["script"]
+    shutil.copy(folder / "downloads" / reading["script"], script)
+    for name in reading["saved"]:
+        shutil.copy(folder / "downloads" / f"{reading['stem']}--{name}", work / name)
+    # Under a name no block imports, started with -m so the reading's folder heads sys.path.
+    shutil.copy(folder / "worker.py", work / "_suite_worker.py")
+    log = (work / ".worker.log").open("w+", encoding="utf-8")
+    env = {**os.environ, "DOCS_DEVICE": device}
+    # `torchrun` and the other console scripts beside this Python, as in an activated venv.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.pop("PYTHONPATH", None)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "_suite_worker", str(folder) + os.sep],
+        cwd=work,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        start_new_session=True,
+    )
+    results, stopped = [], None
+    for block in reading["blocks"]:
+        entry = {"where": block["where"]}
+        results.append(entry)
+        if stopped:
+            entry.update(status="not run", detail=stopped)
+            continue
+        if block["gpu_only"] and device != "cuda":
+            entry.update(status="skipped", detail=f"gpu-only: {block['gpu_only']}")
+            continue
+        left = deadline - time.monotonic()
+        if left <= 0:
+            stopped = "the run's time budget ran out"
+            entry.update(status="not run", detail=stopped)
+            continue
+        started = time.monotonic()
+        worker.stdin.write(json.dumps({"script": str(script), "lines": block["lines"]}) + "\n")
+        worker.stdin.flush()
+        ready, _, _ = select.select([worker.stdout], [], [], left)
+        line = worker.stdout.readline() if ready else ""
+        entry["seconds"] = round(time.monotonic() - started, 2)
+        if not line:
+            log.flush()
+            log.seek(0)
+            detail = "timed out" if not ready else f"the worker died: {log.read()[-800:]}"
+            entry.update(status="failed", detail=detail)
+            stopped = f"the block at {block['where']} failed"
+            continue
+        reply = json.loads(line)
+        if not reply["ok"]:
+            frames = [f"{Path(f).name}:{n}" for f, n in reply["frames"] if Path(f).parent == work]
+            entry.update(status="failed", detail=reply["error"][-800:], at=frames[-1] if frames else None)
+            stopped = f"the block at {block['where']} failed"
+        elif printed_lines(reply["printed"]) != block["expected"]:
+            entry.update(status="output differs", printed=printed_lines(reply["printed"]), expected=block["expected"])
+        else:
+            entry["status"] = "ran"
+    if worker.poll() is None:
+        worker.kill()
+    worker.wait()
+    return results
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--device", default=os.environ.get("DOCS_DEVICE", "cuda"), choices=["cuda", "cpu"])
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--budget-s", type=float, default=540.0)
+    args = parser.parse_args(argv)
+    folder = args.folder.resolve()
+    if not (folder / "manifest.json").is_file():
+        print(
+            f"{folder}: no manifest.json. Prepare the folder on a machine with the project's .venv "
+            "(make gpu-prepare) and carry it here.",
+            file=sys.stderr,
+        )
+        return 2
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    started = time.monotonic()
+    deadline = started + args.budget_s
+    report = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "reading": manifest["reading"],
+        "device": describe(args.device),
+        "readings": [],
+    }
+    if args.device == "cuda" and not report["device"].get("cuda_available"):
+        print(f"DOCS_DEVICE=cuda, but torch sees no CUDA device: {report['device']}", file=sys.stderr)
+        return 2
+    for reading in manifest["readings"]:
+        began = time.monotonic()
+        blocks = run_reading(folder, reading, args.device, deadline)
+        report["readings"].append(
+            {
+                "page": reading["page"],
+                "stem": reading["stem"],
+                "seconds": round(time.monotonic() - began, 1),
+                "blocks": blocks,
+            }
+        )
+        bad = [b for b in blocks if b["status"] not in ("ran", "skipped")]
+        print(f"{reading['stem']:<28} {len(blocks) - len(bad):>3}/{len(blocks)} blocks ran as shown", flush=True)
+    statuses = [b["status"] for r in report["readings"] for b in r["blocks"]]
+    report["counts"] = {s: statuses.count(s) for s in sorted(set(statuses))}
+    report["seconds"] = round(time.monotonic() - started, 1)
+    text = json.dumps(report, indent=1) + "\n"
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    print(f"{report['counts']} in {report['seconds']} s on {report['device'].get('name', args.device)}")
+    return 0 if set(statuses) <= {"ran", "skipped"} else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,138 @@
+"""The GPU check (fieldguide/build/gpu_run.py and its runner), rehearsed on the CPU with planted faults.
+
+The full rehearsal, every PyTorch reading, is `make gpu-prepare` then
+`make gpu-run GPU_PYTHON=.venv/bin/python DOCS_DEVICE=cpu`; here one planted page keeps it short.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from fieldguide.build import gpu_run
+from tests_support import copy_project, run_python
+
+PLANTED = """\
+# Planted
+
+=== "PyTorch"
+
+    ```python
+    import torch
+
+    print(torch.ones(2).sum().item())
+    #> 2.0
+    ```
+
+=== "TensorFlow"
+
+    ```python
+    print(1)
+    #> 1
+    ```
+
+A block both readings run, whose output the page states wrongly:
+
+```python
+print("three")
+#> four
+```
+
+=== "PyTorch"
+
+    ```python
+    raise ValueError("planted failure")
+    ```
+
+=== "TensorFlow"
+
+    ```python
+    print(2)
+    #> 2
+    ```
+
+=== "PyTorch"
+
+    ```python
+    print("after")
+    #> after
+    ```
+
+=== "TensorFlow"
+
+    ```python
+    print(3)
+    #> 3
+    ```
+"""
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """A project copy whose only page is PLANTED, prepared as for a GPU machine."""
+    project = copy_project(tmp_path_factory.mktemp("gpu"))
+    shutil.rmtree(project / "docs")
+    (project / "docs").mkdir()
+    (project / "docs" / "planted.md").write_text(PLANTED)
+    done = run_python("-m", "fieldguide", "gpu-prepare", "build/gpu-run", cwd=project)
+    assert done.returncode == 0, done.stderr
+    return project / "build" / "gpu-run"
+
+
+def test_the_folder_holds_the_pytorch_reading_and_a_runner_that_needs_no_package(prepared):
+    manifest = json.loads((prepared / "manifest.json").read_text())
+    assert [r["stem"] for r in manifest["readings"]] == ["planted-pytorch"]
+    assert [b["where"] for b in manifest["readings"][0]["blocks"]] == [
+        "docs/planted.md:5",
+        "docs/planted.md:21",
+        "docs/planted.md:28",
+        "docs/planted.md:41",
+    ]
+    for script in ("runner.py", "worker.py"):
+        assert "fieldguide" not in {
+            line.split()[1]
+            for line in (prepared / script).read_text().splitlines()
+            if line.startswith(("import ", "from "))
+        }
+
+
+def test_a_cpu_rehearsal_reports_each_block(prepared, tmp_path):
+    report_path = tmp_path / "report.json"
+    done = run_python(
+        "-I",
+        str(prepared / "runner.py"),
+        str(prepared),
+        "--device",
+        "cpu",
+        "--out",
+        str(report_path),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr  # a block failed: the run says so
+    report = json.loads(report_path.read_text())
+    blocks = report["readings"][0]["blocks"]
+    assert [b["status"] for b in blocks] == ["ran", "output differs", "failed", "not run"]
+    assert blocks[1]["printed"] == ["three"]
+    assert blocks[1]["expected"] == ["four"]
+    assert "ValueError: planted failure" in blocks[2]["detail"]
+    assert blocks[3]["detail"] == "the block at docs/planted.md:28 failed"
+    assert report["device"]["requested"] == "cpu"
+    assert report["device"]["torch"]
+    assert report["counts"] == {"failed": 1, "not run": 1, "output differs": 1, "ran": 1}
+
+
+def test_cuda_without_a_gpu_refuses_to_run_on_the_cpu(prepared, tmp_path):
+    done = run_python("-I", str(prepared / "runner.py"), str(prepared), "--device", "cuda", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "DOCS_DEVICE=cuda, but torch sees no CUDA device" in done.stderr
+
+
+def test_an_unprepared_folder_says_how_to_prepare_it(tmp_path):
+    runner = tmp_path / "runner.py"
+    shutil.copy(gpu_run.ROOT / "fieldguide" / "build" / "gpu_runner.py", runner)
+    done = run_python("-I", str(runner), str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no manifest.json" in done.stderr
+    assert "make gpu-prepare" in done.stderr
