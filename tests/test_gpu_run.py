@@ -12,6 +12,7 @@ import shutil
 import pytest
 
 from fieldguide.build import gpu_run
+from fieldguide.render import gpu_run as gpu_run_page
 from tests_support import copy_project, run_python
 
 PLANTED = """\
@@ -136,3 +137,24 @@ def test_an_unprepared_folder_says_how_to_prepare_it(tmp_path):
     assert done.returncode == 2
     assert "no manifest.json" in done.stderr
     assert "make gpu-prepare" in done.stderr
+
+
+def test_without_a_run_the_pages_say_so_and_nothing_more():
+    assert gpu_run_page.render(None) == gpu_run_page.NONE_YET
+    for page in gpu_run_page.PAGES:
+        assert gpu_run_page.NONE_YET.strip() in page.read_text(encoding="utf-8") or gpu_run_page.DATA.exists()
+
+
+def test_a_run_renders_its_device_counts_and_every_block_that_did_not_hold(prepared, tmp_path):
+    report_path = tmp_path / "report.json"
+    run_python("-I", str(prepared / "runner.py"), str(prepared), "--device", "cpu", "--out", str(report_path))
+    report = json.loads(report_path.read_text())
+    with pytest.raises(ValueError, match="not a GPU run"):
+        gpu_run_page.render(report)
+    report["device"].update(requested="cuda", name="Planted GPU", driver="999.1", cuda="13.0", cudnn=91000)
+    text = gpu_run_page.render(report)
+    assert text.startswith("**On a GPU (Planted GPU, driver 999.1, CUDA 13.0, cuDNN 91000, torch ")
+    assert "the pytorch readings, 1 of 4 blocks ran and printed what the page shows" in text
+    assert "| `docs/planted.md:21` | output differs: prints `three` |" in text
+    assert "| `docs/planted.md:28` | failed: `ValueError: planted failure` |" in text
+    assert "1 more block did not run because an earlier block of their reading failed." in text

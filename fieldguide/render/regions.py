@@ -131,6 +131,12 @@ def _triton_order() -> Wanted:
     return {triton_order.PAGE: {triton_order.REGION: triton_order.render(data)}}
 
 
+def _gpu_run() -> Wanted:
+    from fieldguide.render import gpu_run
+
+    return gpu_run.regions()
+
+
 def _graph_pictures() -> Wanted:
     from fieldguide.render import graphs as draw_graphs
 
@@ -169,6 +175,7 @@ REGISTRY = {
             _triton_order,
             measured=".*",
         ),
+        Generator("gpu-run", "docs/data/gpu-run.json (make gpu-run on a GPU machine), or its absence", _gpu_run),
         Generator("graph-pictures", "the graphs the frameworks trace now", _graph_pictures, slow=True),
     )
 }
