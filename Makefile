@@ -19,7 +19,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help venv serve build test drift update data data-check lint format clean bench bench-quick browser-deps browser-test gpu-prepare gpu-run
+.PHONY: help venv serve build test drift update data data-check lint format clean bench bench-quick browser-deps browser-test gpu-prepare gpu-run notebooks-check
 
 help:
 	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
@@ -35,6 +35,7 @@ help:
 	@echo "make bench-quick  the harness with a few short rows, into /tmp (checks structure, not speed)"
 	@echo "make browser-deps  install chromium + chromedriver (apt) and the pinned npm tools (npm ci)"
 	@echo "make browser-test  only the real-browser and workflow tests"
+	@echo "make notebooks-check  every reading's .ipynb download run in a Jupyter kernel (weekly; the suite runs a sample)"
 	@echo "make gpu-prepare  build/gpu-run: the PyTorch readings' downloads and a standard-library runner, to carry to a GPU machine"
 	@echo "make gpu-run   on the GPU machine (python3 with CUDA torch, no .venv): run them, report in GPU_REPORT"
 
@@ -151,6 +152,11 @@ bench: venv
 
 bench-quick: venv
 	$(BIN)/python -m fieldguide measure bench --quick --out /tmp/bench-quick.json
+
+# Every reading's notebook in a real kernel, compared with what its download shows
+# (fieldguide/tools/notebook_check.py): about the suite's reading time, so weekly, not in `make test`.
+notebooks-check: venv
+	$(BIN)/python -m fieldguide notebooks-check
 
 # The GPU check (fieldguide/build/gpu_run.py). gpu-prepare needs .venv; gpu-run needs only a
 # python3 with torch (the GPU machine's own), so it never touches .venv. Rehearse it here with

@@ -89,6 +89,7 @@ def test_publish_asks_for_the_least_it_needs():
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     build_steps = jobs["build"]["steps"]
     assert any(s.get("env", {}).get("DOCS_EXECUTE_NOTEBOOKS") == "true" for s in build_steps)
+    assert any("make notebooks-check" in s.get("run", "") for s in build_steps)
     uses = [s.get("uses", "") for job in jobs.values() for s in job["steps"]]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
@@ -108,6 +109,7 @@ def test_the_runs_each_workflow_promises():
     assert "make drift" in weekly_runs
     policy_runs = " ".join(s.get("run", "") for s in weekly["jobs"]["pins-policy"]["steps"])
     assert "python -m fieldguide drift policy" in policy_runs
+    assert "make notebooks-check" in " ".join(s.get("run", "") for s in weekly["jobs"]["notebooks"]["steps"])
     uploads = [s["with"]["path"] for s in weekly["jobs"]["drift"]["steps"] if "upload-artifact" in s.get("uses", "")]
     assert uploads == ["docs/data/drift.json"]
     for flow in (ci, gpu, weekly, load("publish.yml")):

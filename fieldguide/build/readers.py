@@ -228,18 +228,27 @@ def write_downloads(site_dir: Path, files: dict[str, str]) -> None:
         (folder / name).write_text(text, encoding="utf-8")
 
 
+def cell_output(block) -> str:
+    """What a block's cell prints: its `#>` lines, which the suite checks against what each reading
+    printed (and `python -m fieldguide notebooks-check` against what a kernel prints)."""
+    if block.save_as:
+        return f"Writing {block.save_as}\n"  # IPython's %%writefile
+    return "".join(f"{line}\n" for line in block.expected_output)
+
+
 def notebook(reading) -> str:
-    """The `.ipynb` download: one code cell per block; files to save as `%%writefile` cells."""
+    """The `.ipynb` download: one code cell per block, files to save as `%%writefile` cells, each
+    with the output the suite saw, so the notebook opens with its results."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
     intro = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in header(reading).splitlines())
     nb.cells.append(nbformat.v4.new_markdown_cell(intro))
-    for block in reading.blocks:
-        if block.save_as:
-            nb.cells.append(nbformat.v4.new_code_cell(f"%%writefile {block.save_as}\n" + block_text(block)))
-        else:
-            nb.cells.append(nbformat.v4.new_code_cell(block_text(block)))
+    for count, block in enumerate(reading.blocks, start=1):
+        source = f"%%writefile {block.save_as}\n" + block_text(block) if block.save_as else block_text(block)
+        printed = cell_output(block)
+        outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)] if printed else []
+        nb.cells.append(nbformat.v4.new_code_cell(source, execution_count=count, outputs=outputs))
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     for k, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{k}"

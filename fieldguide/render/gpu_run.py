@@ -19,8 +19,7 @@ NONE_YET = (
     "**No block of this site has run on a GPU yet.** Every block ran on a CPU, and every "
     "number here was measured on one. `make gpu-run` (the repository's README, section Devices) "
     "is prepared and rehearsed for the first GPU machine: it runs each PyTorch reading there and "
-    "writes `docs/data/gpu-run.json`, "
-    "which this paragraph is written from.\n"
+    "writes a report; committed to the repository, that report is what this paragraph is written from.\n"
 )
 
 

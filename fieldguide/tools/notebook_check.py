@@ -1,0 +1,108 @@
+"""Run each reading's notebook download in a real Jupyter kernel, as a reader who opens it does.
+
+    python -m fieldguide notebooks-check [docs/PAGE.md ...]   (no page: every page with code)
+
+A notebook is not a script: `__file__` does not exist in a kernel, a function defined in a cell
+cannot be pickled by a `spawn`ed worker, and a relative path resolves against the kernel's
+folder. So each `.ipynb` the build writes (fieldguide/build/readers.notebook, outputs cleared)
+runs with nbclient in a fresh folder, in the project's own interpreter with nothing of the
+repository on the import path, and every cell's printed output is compared with the output the
+download shows, which is the output the suite checked. Prints one line per reading; exits 1
+naming the page line and cell of each difference or error.
+
+The whole run costs about what the suite's reading processes cost, so it runs in the weekly
+workflow and before publishing; tests/test_notebook_check.py runs it on a planted page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from fieldguide.build.readers import notebook
+from fieldguide.pages.blocks import relative
+from fieldguide.pages.outputs import printed_lines
+from fieldguide.pages.readings import page_readings
+from fieldguide.project import ROOT
+from fieldguide.run.executor import clean_environment
+
+# TensorFlow sends its own logger to standard output in an interactive shell, Jupyter's
+# kernel included (tensorflow/python/platform/tf_logging.py: "If we are in an interactive
+# environment (like Jupyter), set loglevel to INFO and pipe the output to stdout"); a script's
+# go to standard error. Those lines are log records, not what the code printed.
+# IPython colours the traceback it reports.
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+TF_LOG_LINE = re.compile(r"^(INFO|WARNING|ERROR):tensorflow:")
+
+
+def printed(cell) -> list[str]:
+    """The cell's standard output, compared as the suite compares a block's: warnings and
+    logging go to standard error, as in the suite's worker."""
+    text = "".join(
+        o.get("text", "")
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    )
+    return [line for line in printed_lines(text) if not TF_LOG_LINE.match(line)]
+
+
+def check(reading, timeout: int = 600) -> list[str]:
+    """The problems of one reading's notebook in a kernel, each naming its page line and cell."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    shown = nbformat.reads(notebook(reading), as_version=4)
+    run = nbformat.reads(notebook(reading), as_version=4)
+    for cell in run.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    folder = Path(tempfile.mkdtemp(prefix=f"nb-{reading.stem}-"))
+    client = NotebookClient(run, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
+    problems, failed = [], None
+    try:
+        client.execute(env=clean_environment())
+    except CellExecutionError as exc:
+        failed = ANSI.sub("", str(exc)).strip().splitlines()[-1]
+    blocks = iter(reading.blocks)
+    for k, (want, got) in enumerate(zip(shown.cells, run.cells)):
+        if want.cell_type != "code":
+            continue
+        where = f"{next(blocks).where} (cell {k})"
+        if any(o.get("output_type") == "error" for o in got.get("outputs", [])):
+            problems.append(f"{where}: {failed}")
+            break
+        if got.execution_count is None:
+            break  # not reached: an earlier cell failed
+        if printed(got) != printed(want):
+            problems.append(f"{where}: the kernel printed {printed(got)!r}, the page shows {printed(want)!r}")
+    if failed and not problems:
+        problems.append(f"{relative(reading.page)}: {failed}")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    pages = [Path(a).resolve() for a in argv] or sorted((ROOT / "docs").rglob("*.md"))
+    found = {}
+    for page in pages:
+        for reading in page_readings(page):
+            start = time.perf_counter()
+            problems = check(reading)
+            found[reading.stem] = problems
+            status = "ok  " if not problems else "FAIL"
+            print(f"{status} {reading.stem:<30} {time.perf_counter() - start:6.1f} s", flush=True)
+            for problem in problems:
+                print(f"     {problem}", flush=True)
+    report = os.environ.get("DOCS_NOTEBOOKS_REPORT")
+    if report:
+        Path(report).write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+    return 1 if any(found.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
