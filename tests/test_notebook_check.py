@@ -71,3 +71,15 @@ def test_every_notebook_download_opens_with_the_output_the_suite_checked(site):
             for block, cell in zip(reading.blocks, code, strict=True):
                 text = "".join("".join(o["text"]) for o in cell["outputs"] if o["output_type"] == "stream")
                 assert text == cell_output(block), f"{block.where}: {reading.stem}.ipynb shows {text!r}"
+
+
+def test_what_a_cell_printed_is_its_stdout_and_displayed_text_without_logs_or_echoes():
+    cell = {
+        "outputs": [
+            {"output_type": "stream", "name": "stdout", "text": "INFO:tensorflow:Assets written to: /tmp/x\nfirst\n"},
+            {"output_type": "stream", "name": "stderr", "text": "a warning\n"},
+            {"output_type": "display_data", "data": {"text/plain": '\x1b[1mModel: "digits"\x1b[0m\n'}},
+            {"output_type": "execute_result", "data": {"text/plain": "<History at 0x7f>"}},
+        ]
+    }
+    assert notebook_check.printed(cell) == ["first", 'Model: "digits"']

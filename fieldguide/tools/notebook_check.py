@@ -41,14 +41,17 @@ TF_LOG_LINE = re.compile(r"^(INFO|WARNING|ERROR):tensorflow:")
 
 
 def printed(cell) -> list[str]:
-    """The cell's standard output, compared as the suite compares a block's: warnings and
-    logging go to standard error, as in the suite's worker."""
-    text = "".join(
-        o.get("text", "")
-        for o in cell.get("outputs", [])
-        if o.get("output_type") == "stream" and o.get("name") == "stdout"
-    )
-    return [line for line in printed_lines(text) if not TF_LOG_LINE.match(line)]
+    """What the cell printed, compared as the suite compares a block's output: its standard
+    output, and the text of what it displayed (rich, which Keras's `summary()` draws with, sends
+    a kernel display data instead of standard output). Warnings and logging go to standard
+    error, as in the suite's worker; the echo of a last expression is the kernel's, not the code's."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream" and output.get("name") == "stdout":
+            parts.append(output.get("text", ""))
+        elif output.get("output_type") == "display_data":
+            parts.append(ANSI.sub("", output.get("data", {}).get("text/plain", "")).rstrip("\n") + "\n")
+    return [line for line in printed_lines("".join(parts)) if not TF_LOG_LINE.match(line)]
 
 
 def check(reading, timeout: int = 600) -> list[str]:
