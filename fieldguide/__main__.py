@@ -25,6 +25,7 @@ COMMANDS = {
     ("gpu-prepare",): ("fieldguide.build.gpu_run", "PyTorch readings + runner for a GPU machine"),
     ("convert-weights",): ("fieldguide.tools.convert_weights", "port trained weights between PyTorch and Keras files"),
     ("notebooks-check",): ("fieldguide.tools.notebook_check", "run each reading's .ipynb in a Jupyter kernel"),
+    ("api-links",): ("fieldguide.build.api_links", "check docs/data/api_links.yml (--online: fetch every URL)"),
     ("fmt",): ("fieldguide.tools.fmt", "ruff format that keeps the #> output lines"),
     ("shares",): ("fieldguide.tools.suite_shares", "each page's share of a test run's time"),
 }

@@ -110,6 +110,7 @@ def test_the_runs_each_workflow_promises():
     policy_runs = " ".join(s.get("run", "") for s in weekly["jobs"]["pins-policy"]["steps"])
     assert "python -m fieldguide drift policy" in policy_runs
     assert "make notebooks-check" in " ".join(s.get("run", "") for s in weekly["jobs"]["notebooks"]["steps"])
+    assert "api-links --online" in " ".join(s.get("run", "") for s in weekly["jobs"]["api-links"]["steps"])
     uploads = [s["with"]["path"] for s in weekly["jobs"]["drift"]["steps"] if "upload-artifact" in s.get("uses", "")]
     assert uploads == ["docs/data/drift.json"]
     for flow in (ci, gpu, weekly, load("publish.yml")):

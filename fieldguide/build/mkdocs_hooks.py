@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fieldguide.build import notebooks, readers, site, sources
+from fieldguide.build import api_links, notebooks, readers, site, sources
 
 _downloads: dict[str, str] = {}  # written into the site when the build ends
 
@@ -40,6 +40,7 @@ def on_page_content(html: str, page, config, **_kwargs) -> str:
 
     plugin = config["plugins"].get("mkdocs-jupyter")
     html = notebooks.notebook_page(html, page.file.src_uri, bool(plugin and plugin.config["execute"]))
+    html = api_links.page_html(html)
     readings = readers.readings_of(page.file.src_uri)
     _downloads.update(readers.downloads(readings))
     return readers.page_html(html, readings, get_relative_url(f"{readers.DOWNLOADS}/", page.url or "."))
