@@ -34,6 +34,10 @@ PLANTED = """\
     ```
 
     ```python
+    import fieldguide  # the checkout's own package, which a reader's kernel does not have
+    ```
+
+    ```python
     print(__file__.endswith(".py"))
     #> True
     ```
@@ -53,8 +57,9 @@ def test_the_check_names_the_cell_where_a_kernel_is_not_a_script(tmp_path):
     assert "FAIL planted" in done.stdout
     differs = "docs/planted.md:10 (cell 2): the kernel printed ['OutStream'], the page shows ['TextIOWrapper']"
     assert differs in done.stdout
-    assert "docs/planted.md:17 (cell 3): NameError: name '__file__' is not defined" in done.stdout
-    assert "planted.md:22" not in done.stdout  # never reached, as in a reader's kernel
+    assert "docs/planted.md:21 (cell 4): NameError: name '__file__' is not defined" in done.stdout
+    assert "planted.md:26" not in done.stdout  # never reached, as in a reader's kernel
+    assert "docs/planted.md: the notebook imports from the repository: ['fieldguide'" in done.stdout
 
 
 def test_a_real_reading_runs_in_a_kernel_as_its_download_shows():

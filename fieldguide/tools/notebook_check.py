@@ -40,6 +40,15 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 TF_LOG_LINE = re.compile(r"^(INFO|WARNING|ERROR):tensorflow:")
 
 
+REPOSITORY_MODULES = """\
+import sys
+print(sorted(n for n, m in list(sys.modules.items())
+             if n.split(".")[0] == "fieldguide"
+             or ((getattr(m, "__file__", None) or "").startswith({root!r})
+                 and not (getattr(m, "__file__", None) or "").startswith(sys.prefix))))
+"""
+
+
 def printed(cell) -> list[str]:
     """What the cell printed, compared as the suite compares a block's output: its standard
     output, and the text of what it displayed (rich, which Keras's `summary()` draws with, sends
@@ -65,13 +74,23 @@ def check(reading, timeout: int = 600) -> list[str]:
     for cell in run.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+    # After the reading's cells, run or stopped: which modules the kernel loaded from the checkout,
+    # this package included (installed editable into .venv, it is importable there; a reader's
+    # kernel has none of it).
+    guard = nbformat.v4.new_code_cell(REPOSITORY_MODULES.format(root=str(ROOT) + os.sep))
+    run.cells.append(guard)  # nbclient stores each result back into the notebook by its index
     folder = Path(tempfile.mkdtemp(prefix=f"nb-{reading.stem}-"))
     client = NotebookClient(run, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
     problems, failed = [], None
-    try:
-        client.execute(env=clean_environment())
-    except CellExecutionError as exc:
-        failed = ANSI.sub("", str(exc)).strip().splitlines()[-1]
+    # nbclient's execute(), unrolled so that the guard cell runs even after a failing cell.
+    client.reset_execution_trackers()
+    with client.setup_kernel(env=clean_environment()):
+        try:
+            for index, cell in enumerate(run.cells[:-1]):
+                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        except CellExecutionError as exc:
+            failed = ANSI.sub("", str(exc)).strip().splitlines()[-1]
+        client.execute_cell(guard, len(run.cells) - 1)
     blocks = iter(reading.blocks)
     for k, (want, got) in enumerate(zip(shown.cells, run.cells)):
         if want.cell_type != "code":
@@ -86,6 +105,9 @@ def check(reading, timeout: int = 600) -> list[str]:
             problems.append(f"{where}: the kernel printed {printed(got)!r}, the page shows {printed(want)!r}")
     if failed and not problems:
         problems.append(f"{relative(reading.page)}: {failed}")
+    leaked = printed(run.cells[-1])
+    if leaked and leaked != ["[]"]:
+        problems.append(f"{relative(reading.page)}: the notebook imports from the repository: {leaked[0]}")
     return problems
 
 
