@@ -158,3 +158,12 @@ def test_a_run_renders_its_device_counts_and_every_block_that_did_not_hold(prepa
     assert "| `docs/planted.md:21` | output differs: prints `three` |" in text
     assert "| `docs/planted.md:28` | failed: `ValueError: planted failure` |" in text
     assert "1 more block did not run because an earlier block of their reading failed." in text
+
+
+def test_prepare_refuses_a_folder_that_is_not_a_prepared_run(tmp_path):
+    keep = tmp_path / "notes.txt"
+    keep.write_text("mine")
+    done = run_python("-m", "fieldguide", "gpu-prepare", str(tmp_path))
+    assert done.returncode == 1
+    assert "not empty and not a prepared GPU run (no manifest.json)" in done.stderr
+    assert keep.read_text() == "mine"

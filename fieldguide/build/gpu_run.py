@@ -59,8 +59,11 @@ def manifest(docs: Path = ROOT / "docs") -> dict:
 
 
 def prepare(folder: Path = DEFAULT) -> dict:
-    """Write FOLDER afresh; the manifest it wrote."""
+    """Write FOLDER afresh; the manifest it wrote. A folder that holds anything but an earlier
+    prepared run is refused, never emptied."""
     if folder.exists():
+        if any(folder.iterdir()) and not (folder / "manifest.json").is_file():
+            raise SystemExit(f"{folder}: not empty and not a prepared GPU run (no manifest.json); pick another")
         shutil.rmtree(folder)
     downloads = folder / "downloads"
     downloads.mkdir(parents=True)
