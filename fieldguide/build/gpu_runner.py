@@ -14,12 +14,14 @@ block's printed lines are compared with its `#>` lines. A block is `ran`, `outpu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
 import platform
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -114,9 +116,15 @@ def run_reading(folder: Path, reading: dict, device: str, deadline: float) -> li
             entry.update(status="output differs", printed=printed_lines(reply["printed"]), expected=block["expected"])
         else:
             entry["status"] = "ran"
-    if worker.poll() is None:
-        worker.kill()
-    worker.wait()
+    # End as a script ends (its atexit work included); a reading that hangs there, or that
+    # stopped at a block still running, is killed with every process it started.
+    try:
+        worker.stdin.close()
+        worker.wait(timeout=60 if not stopped else 1)
+    except (subprocess.TimeoutExpired, BrokenPipeError):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
     return results
 
 
