@@ -81,6 +81,13 @@ def _module_distributions() -> dict[str, list[str]]:
     return packages_distributions()
 
 
+@cache
+def _specs() -> dict[str, str]:
+    """Canonical name -> `name==version` as requirements.txt spells it: read once per process, as
+    the install lines of every reading need it."""
+    return {canonicalize_name(r.name): f"{r.name}=={v}" for r in read() if (v := exact(r))}
+
+
 # Cached: a build asks for each reading's line several times (the script, the notebook, the box).
 @cache
 def install_line(source: str, strict: bool = False, local: frozenset[str] = frozenset()) -> str:
@@ -90,7 +97,7 @@ def install_line(source: str, strict: bool = False, local: frozenset[str] = froz
     A module no pin provides is left out (the program fails on it when it runs), or with
     `strict` raises, naming it.
     """
-    pinned = {canonicalize_name(r.name): f"{r.name}=={v}" for r in read() if (v := exact(r))}
+    pinned = _specs()
     wanted = []
     for module in sorted(imported_modules(source) - local - OPTIONAL):
         names = [DISTRIBUTIONS[module]] if module in DISTRIBUTIONS else _module_distributions().get(module, [module])

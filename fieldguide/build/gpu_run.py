@@ -30,32 +30,25 @@ DEFAULT = ROOT / "build" / "gpu-run"
 READING = "pytorch"
 
 
-def manifest(docs: Path = ROOT / "docs") -> dict:
-    readings = []
-    for page in sorted(docs.rglob("*.md")):
-        for reading in page_readings(page):
-            if reading.name != READING:
-                continue
-            spans = block_spans(reading)
-            blocks = [
-                {
-                    "where": block.where,
-                    "lines": list(spans[id(block)]),
-                    "expected": block.expected_output,
-                    "gpu_only": block.gpu_only,
-                }
-                for block in reading.run_blocks
-            ]
-            readings.append(
-                {
-                    "page": relative(page),
-                    "stem": reading.stem,
-                    "script": f"{reading.stem}.py",
-                    "saved": sorted(reading.saved_files),
-                    "blocks": blocks,
-                }
-            )
-    return {"reading": READING, "readings": readings}
+def entry(reading) -> dict:
+    """A reading's line in the manifest: its files, and per block what the runner needs."""
+    spans = block_spans(reading)
+    blocks = [
+        {
+            "where": block.where,
+            "lines": list(spans[id(block)]),
+            "expected": block.expected_output,
+            "gpu_only": block.gpu_only,
+        }
+        for block in reading.run_blocks
+    ]
+    return {
+        "page": relative(reading.page),
+        "stem": reading.stem,
+        "script": f"{reading.stem}.py",
+        "saved": sorted(reading.saved_files),
+        "blocks": blocks,
+    }
 
 
 def prepare(folder: Path = DEFAULT) -> dict:
@@ -67,13 +60,15 @@ def prepare(folder: Path = DEFAULT) -> dict:
         shutil.rmtree(folder)
     downloads = folder / "downloads"
     downloads.mkdir(parents=True)
-    found = manifest()
+    found = {"reading": READING, "readings": []}
     for page in sorted((ROOT / "docs").rglob("*.md")):
         for reading in page_readings(page):
-            if reading.name == READING:
-                (downloads / f"{reading.stem}.py").write_text(script(reading), encoding="utf-8")
-                for name, text in reading.saved_files.items():
-                    (downloads / f"{reading.stem}--{name}").write_text(text, encoding="utf-8")
+            if reading.name != READING:
+                continue
+            found["readings"].append(entry(reading))
+            (downloads / f"{reading.stem}.py").write_text(script(reading), encoding="utf-8")
+            for name, text in reading.saved_files.items():
+                (downloads / f"{reading.stem}--{name}").write_text(text, encoding="utf-8")
     package = Path(__file__).resolve().parents[1]
     shutil.copy(package / "run" / "worker.py", folder / "worker.py")
     shutil.copy(package / "build" / "gpu_runner.py", folder / "runner.py")

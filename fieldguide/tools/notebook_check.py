@@ -16,6 +16,7 @@ workflow and before publishing; tests/test_notebook_check.py runs it on a plante
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -70,7 +71,7 @@ def check(reading, timeout: int = 600) -> list[str]:
     from nbclient.exceptions import CellExecutionError
 
     shown = nbformat.reads(notebook(reading), as_version=4)
-    run = nbformat.reads(notebook(reading), as_version=4)
+    run = copy.deepcopy(shown)
     for cell in run.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
