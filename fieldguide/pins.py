@@ -9,6 +9,7 @@ set; each of them reads the file through `read` and `pins` here.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from functools import cache
 
@@ -115,3 +116,34 @@ def install_line(source: str, strict: bool = False, local: frozenset[str] = froz
             if spec not in wanted:
                 wanted.append(spec)
     return "pip install " + " ".join(wanted) if wanted else ""
+
+
+# The oldest Linux driver each CUDA major runs on (minor-version compatibility), from NVIDIA's
+# table at https://docs.nvidia.com/deploy/cuda-compatibility/minor-version-compatibility.html
+# (checked 2026-12-06): CUDA 13.x needs >= 580, CUDA 12.x >= 525.
+MIN_DRIVER = {13: 580, 12: 525}
+
+
+def cuda_major(text: str) -> int:
+    """The CUDA major a requirements file's CUDA runtime wheel is built for: its `-cu12`/`-cu13`
+    suffix, or (CUDA 13's unsuffixed names) the wheel's own major version."""
+    for req in read(text):
+        name = canonicalize_name(req.name)
+        if name.startswith("nvidia-cuda-runtime") and (version := exact(req)):
+            suffix = re.search(r"-cu(\d+)$", name)
+            return int(suffix[1]) if suffix else int(version.split(".")[0])
+    raise ValueError("no exact nvidia-cuda-runtime pin: not a GPU requirements file")
+
+
+def driver_problem(major: int, driver: str | None) -> str:
+    """Why this driver cannot run CUDA `major` builds, or "" when it can."""
+    need = MIN_DRIVER.get(major)
+    if need is None:
+        return f"CUDA {major}: no minimum driver known here (MIN_DRIVER in fieldguide/pins.py)"
+    if not driver:
+        return (
+            f"no NVIDIA driver found (nvidia-smi is missing or failed); CUDA {major} builds need driver {need} or newer"
+        )
+    if int(driver.split(".")[0]) < need:
+        return f"NVIDIA driver {driver} is too old for CUDA {major} builds: they need driver {need} or newer"
+    return ""

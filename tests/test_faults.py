@@ -325,3 +325,49 @@ def test_update_rewrites_the_output_lines_where_they_were_written(tmp_path):
     assert "docs/stale.md:11: cannot update its #> lines automatically (2 written, 3 printed" in updated.stdout
     again = run_python(*args, "-k", "not line:11", cwd=project, timeout=120)
     assert "2 passed" in again.stdout, again.stdout
+
+
+PLACEMENT_PAGE = """\
+# Compute on the wrong device
+
+<!-- cpu: a planted reason to stay on the CPU -->
+```python
+import torch
+
+kept = torch.ones(2, 2) @ torch.ones(2, 2)
+```
+
+=== "TensorFlow"
+
+    ```python
+    import tensorflow as tf
+
+    z = tf.matmul(tf.ones((4, 4)), tf.ones((4, 4)))
+    ```
+
+=== "PyTorch"
+
+    ```python
+    x = torch.ones(4, 4)
+    y = x @ x
+    ```
+"""
+
+
+def test_compute_on_another_device_than_the_run_expects_names_page_and_line(tmp_path):
+    """The placement check on the CPU: told to expect cuda, each reading's matrix product on the CPU fails, naming
+    the page's line for PyTorch (the op's own line) and the block for TensorFlow (its placement log names no line);
+    the block marked `cpu:` passes. The whole-page reading checks PyTorch only (TensorFlow's CPU build beside it)."""
+    project = copy_project(tmp_path)
+    (project / "docs" / "fault-placement.md").write_text(PLACEMENT_PAGE)
+    args = ["-m", "pytest", "-p", "no:xdist", "-o", "addopts=", "docs/fault-placement.md"]
+    done = run_python(*args, cwd=project, env={"DOCS_DEVICE": "cpu", "DOCS_PLACEMENT": "cuda"}, timeout=180)
+    out = done.stdout
+    assert done.returncode == 1, out[-3000:]
+    assert "1 failed, 2 passed" in out or "2 failed, 1 passed" in out, out[-1500:]
+    torch_line = PLACEMENT_PAGE.split("\n").index("    y = x @ x") + 1
+    tf_fence = PLACEMENT_PAGE.split("\n").index('=== "TensorFlow"') + 3
+    message = "where this run expects cuda"
+    assert f"docs/fault-placement.md:{torch_line}: computed on cpu (torch mm) {message}" in out, out[-3000:]
+    assert f"docs/fault-placement.md:{tf_fence}: computed on CPU (TensorFlow MatMul) {message}" in out, out[-3000:]
+    assert "say why beside the block with <!-- cpu: reason -->" in out

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldguide.build.readers import DOWNLOADS, REPO_PATH_RE
+from fieldguide.build.readers import DOWNLOADS, REPO_PATH_RE, label_readings
 from fieldguide.pages.blocks import relative
 from fieldguide.pages.readings import page_readings, reading_install, reading_source, script
 from fieldguide.project import ROOT
@@ -174,3 +174,16 @@ def test_the_reading_runner_starts_on_its_own():
     a page without Python blocks has no reading, so it must start, run nothing and succeed."""
     done = run_python("-m", "fieldguide", "readings", "docs/claims.md", timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_a_blocks_device_marks_are_shown_beside_it(tmp_path):
+    """`cpu:` and `gpu-only:` are comments in the Markdown; the built page says them in words above the block."""
+    text = (
+        "# Devices\n\n<!-- cpu: exported for CPU serving -->\n```python\nx = 1\n```\n\n"
+        "<!-- gpu-only: needs CUDA streams -->\n```python\ny = 2\n```\n"
+    )
+    page = tmp_path / "devices.md"
+    page.write_text(text, encoding="utf-8")
+    out = label_readings(text, page)
+    assert '<p class="docs-device">Runs on the CPU on a GPU machine too: exported for CPU serving.</p>' in out
+    assert '<p class="docs-device">Needs a CUDA GPU (needs CUDA streams): skipped on a CPU.</p>' in out

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from fieldguide import pins as requirements_file
+from fieldguide.render import gpu_requirements
 from fieldguide.render import regions as generate
 from tests_support import ROOT, run_python
 
@@ -58,11 +61,72 @@ def test_the_environment_is_built_from_the_package_index_alone():
     assert set(installs) == {"env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null"}, installs
 
 
-def test_gpu_requirements_are_generated_from_the_cpu_set():
+def test_gpu_requirements_are_generated_from_the_cpu_set_and_the_resolve():
     assert generate.stale(["gpu-requirements"]) == []
-    gpu = requirements("requirements-gpu.txt")
-    assert any(r.name == "tensorflow" and r.extras == {"and-cuda"} and requirements_file.exact(r) for r in gpu)
-    assert not any(r.name == "tensorflow-cpu" for r in gpu)
+    cpu = requirements_file.pins()
+    torch_set = requirements_file.pins((ROOT / "requirements-gpu-torch.txt").read_text(encoding="utf-8"))
+    assert torch_set == cpu
+    tf_reqs = requirements_file.read((ROOT / "requirements-gpu-tensorflow.txt").read_text(encoding="utf-8"))
+    tf_set = {canonicalize_name(r.name): requirements_file.exact(r) for r in tf_reqs}
+    assert all(tf_set.values()), "every line of the TensorFlow GPU set is an exact pin"
+    assert any(r.name == "tensorflow" and r.extras == {"and-cuda"} for r in tf_reqs)
+    assert tf_set["tensorflow"] == cpu["tensorflow-cpu"]
+    assert "torch" not in tf_set
+    assert "tensorflow-cpu" not in tf_set
+    # One CUDA major per set: cu13 wheels (unsuffixed or -cu13) for torch, -cu12 for TensorFlow.
+    cuda = [n for n in tf_set if gpu_requirements.cuda_wheel(n)]
+    assert cuda
+    assert all(n.endswith("-cu12") for n in cuda), cuda
+    assert {n for n in torch_set if n.endswith("-cu12")} == set()
+    assert requirements_file.cuda_major((ROOT / "requirements-gpu-torch.txt").read_text(encoding="utf-8")) == 13
+    assert requirements_file.cuda_major((ROOT / "requirements-gpu-tensorflow.txt").read_text(encoding="utf-8")) == 12
+    # Every pin the two sets share is the CPU set's.
+    assert {n: v for n, v in tf_set.items() if n in cpu} == {n: cpu[n] for n in tf_set if n in cpu}
+
+
+def test_a_resolve_that_disagrees_with_the_pins_is_an_error_naming_the_wheel():
+    resolve = json.loads(gpu_requirements.RESOLVE.read_text(encoding="utf-8"))
+    resolve["torch"]["cuda"]["nvidia-cudnn-cu13"] = "9.20.0.48"
+    with pytest.raises(
+        ValueError, match=r"nvidia-cudnn-cu13: requirements.txt 9\.26\.0\.51, torch==\S+ resolves 9\.20\.0\.48"
+    ):
+        gpu_requirements.torch_file(gpu_requirements.CPU.read_text(encoding="utf-8"), resolve)
+
+
+@pytest.mark.parametrize(
+    ("requirements", "driver", "message"),
+    [
+        (
+            "requirements-gpu-torch.txt",
+            "535.104.05",
+            "NVIDIA driver 535.104.05 is too old for CUDA 13 builds: they need driver 580 or newer",
+        ),
+        (
+            "requirements-gpu-tensorflow.txt",
+            "470.256.02",
+            "NVIDIA driver 470.256.02 is too old for CUDA 12 builds: they need driver 525 or newer",
+        ),
+        (
+            "requirements-gpu-torch.txt",
+            None,
+            "no NVIDIA driver found (nvidia-smi is missing or failed); CUDA 13 builds need driver 580 or newer",
+        ),
+        ("requirements-gpu-tensorflow.txt", "580.95.05", None),
+    ],
+)
+def test_the_driver_check_names_the_driver_a_cuda_major_needs(tmp_path, requirements, driver, message):
+    """A planted nvidia-smi on PATH reports the driver; the command's message names what the file's CUDA needs."""
+    smi = tmp_path / "nvidia-smi"
+    if driver:
+        smi.write_text(f"#!/bin/sh\necho {driver}\n")
+        smi.chmod(0o755)
+    done = run_python("-m", "fieldguide", "driver-check", requirements, env={"PATH": f"{tmp_path}:/usr/bin:/bin"})
+    if message is None:
+        assert done.returncode == 0, done.stderr
+        assert f"driver {driver} runs CUDA 12 builds" in done.stdout
+    else:
+        assert done.returncode == 1, done.stdout
+        assert f"driver-check: {requirements}: {message}" in done.stderr
 
 
 def collect_with(device: str) -> subprocess.CompletedProcess:

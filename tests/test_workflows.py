@@ -103,7 +103,9 @@ def test_the_runs_each_workflow_promises():
     assert set(ci[True]) == {"pull_request", "push"}
     assert "gpu" in gpu["jobs"]["cuda"]["runs-on"]
     assert gpu["jobs"]["cuda"]["env"]["DOCS_DEVICE"] == "cuda"
-    assert any("REQUIREMENTS=requirements-gpu.txt" in s.get("run", "") for s in gpu["jobs"]["cuda"]["steps"])
+    assert any("REQUIREMENTS=requirements-gpu-torch.txt" in s.get("run", "") for s in gpu["jobs"]["cuda"]["steps"])
+    assert "gpu" in gpu["jobs"]["tensorflow"]["runs-on"]
+    assert any(s.get("run") == "make gpu-tensorflow" for s in gpu["jobs"]["tensorflow"]["steps"])
     assert set(weekly[True]) == {"schedule", "workflow_dispatch"}
     weekly_runs = " ".join(s.get("run", "") for s in weekly["jobs"]["drift"]["steps"])
     assert "make drift" in weekly_runs

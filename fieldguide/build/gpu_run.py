@@ -26,7 +26,8 @@ from fieldguide.pages.readings import block_spans, page_readings, script
 from fieldguide.project import ROOT
 
 DEFAULT = ROOT / "build" / "gpu-run"
-# The PyTorch readings: the GPU machine has no TensorFlow, and a whole-page reading needs it.
+# The PyTorch readings by default: the GPU machines lent here have no TensorFlow, and a
+# whole-page reading needs it. `--reading tensorflow` prepares the TensorFlow GPU job's run.
 READING = "pytorch"
 
 
@@ -39,6 +40,7 @@ def entry(reading) -> dict:
             "lines": list(spans[id(block)]),
             "expected": block.expected_output,
             "gpu_only": block.gpu_only,
+            "cpu": block.marks.get("cpu"),
         }
         for block in reading.run_blocks
     ]
@@ -51,7 +53,7 @@ def entry(reading) -> dict:
     }
 
 
-def prepare(folder: Path = DEFAULT) -> dict:
+def prepare(folder: Path = DEFAULT, wanted: str = READING) -> dict:
     """Write FOLDER afresh; the manifest it wrote. A folder that holds anything but an earlier
     prepared run is refused, never emptied."""
     if folder.exists():
@@ -60,10 +62,10 @@ def prepare(folder: Path = DEFAULT) -> dict:
         shutil.rmtree(folder)
     downloads = folder / "downloads"
     downloads.mkdir(parents=True)
-    found = {"reading": READING, "readings": []}
+    found = {"reading": wanted, "readings": []}
     for page in sorted((ROOT / "docs").rglob("*.md")):
         for reading in page_readings(page):
-            if reading.name != READING:
+            if reading.name != wanted:
                 continue
             found["readings"].append(entry(reading))
             (downloads / f"{reading.stem}.py").write_text(script(reading), encoding="utf-8")
@@ -77,8 +79,16 @@ def prepare(folder: Path = DEFAULT) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    wanted = READING
+    if "--reading" in argv:
+        at = argv.index("--reading")
+        wanted = argv[at + 1] if at + 1 < len(argv) else ""
+        argv = argv[:at] + argv[at + 2 :]
+        if wanted not in ("pytorch", "tensorflow"):
+            print(f"gpu-prepare: --reading {wanted!r}: expected pytorch or tensorflow", file=sys.stderr)
+            return 2
     folder = Path(argv[0]).resolve() if argv else DEFAULT
-    found = prepare(folder)
+    found = prepare(folder, wanted)
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     blocks = sum(len(r["blocks"]) for r in found["readings"])
     print(f"{relative(folder)}: {len(found['readings'])} readings, {blocks} blocks, {size / 1024:.0f} KiB")

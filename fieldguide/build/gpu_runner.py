@@ -1,14 +1,16 @@
-"""Run the prepared PyTorch readings on this machine's GPU and write one JSON report.
+"""Run the prepared readings on this machine's GPU and write one JSON report.
 
-    python3 runner.py FOLDER [--device cuda|cpu] [--out REPORT.json] [--budget-s 540]
+    python3 runner.py FOLDER [--device cuda|cpu] [--placement DEVICE|none] [--out FILE] [--budget-s 540]
 
 FOLDER is what `python -m fieldguide gpu-prepare` wrote (this file is a copy of
 fieldguide/build/gpu_runner.py). Standard library only: the GPU machine brings Python and its
 own CUDA torch, nothing else. Each reading runs as the suite runs it: its download in a fresh
 folder, in the suite's worker (worker.py), one block at a time, with DOCS_DEVICE set; every
-block's printed lines are compared with its `#>` lines. A block is `ran`, `output differs`,
-`failed` (with the error and the download's line), `skipped` (gpu-only, on the CPU) or
-`not run` (an earlier block of its reading failed, or the time budget ran out).
+block's printed lines are compared with its `#>` lines, and its compute must have run on the
+device (the worker's placement check) unless its page marks it `cpu:` with the reason. A block
+is `ran`, `output differs`, `failed` (with the error and the download's line), `skipped`
+(gpu-only, on the CPU) or `not run` (an earlier block of its reading failed, or the time budget
+ran out).
 """
 
 from __future__ import annotations
@@ -29,12 +31,23 @@ import time
 from pathlib import Path
 
 DEVICE_PROBE = """
-import json, torch
-out = {"torch": torch.__version__, "cuda": torch.version.cuda, "cuda_available": torch.cuda.is_available()}
-if torch.cuda.is_available():
-    p = torch.cuda.get_device_properties(0)
-    out.update(name=p.name, memory_gib=round(p.total_memory / 2**30, 1), capability=f"{p.major}.{p.minor}",
-               cudnn=torch.backends.cudnn.version())
+import json
+try:
+    import torch
+except ImportError:  # the TensorFlow GPU environment has no torch
+    import tensorflow as tf
+    info = tf.sysconfig.get_build_info()
+    gpus = tf.config.list_physical_devices("GPU")
+    out = {"tensorflow": tf.__version__, "cuda": info.get("cuda_version"), "cudnn": info.get("cudnn_version"),
+           "cuda_available": bool(gpus)}
+    if gpus:
+        out["name"] = tf.config.experimental.get_device_details(gpus[0]).get("device_name")
+else:
+    out = {"torch": torch.__version__, "cuda": torch.version.cuda, "cuda_available": torch.cuda.is_available()}
+    if torch.cuda.is_available():
+        p = torch.cuda.get_device_properties(0)
+        out.update(name=p.name, memory_gib=round(p.total_memory / 2**30, 1), capability=f"{p.major}.{p.minor}",
+                   cudnn=torch.backends.cudnn.version())
 print(json.dumps(out))
 """
 
@@ -56,7 +69,7 @@ def printed_lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.rstrip("\n").split("\n")] if text.strip() else []
 
 
-def run_reading(folder: Path, reading: dict, device: str, deadline: float) -> list[dict]:
+def run_reading(folder: Path, reading: dict, device: str, deadline: float, placement: str | None) -> list[dict]:
     work = Path(tempfile.mkdtemp(prefix=f"gpu-{reading['stem']}-"))
     script = work / reading["script"]
     shutil.copy(folder / "downloads" / reading["script"], script)
@@ -70,7 +83,13 @@ def run_reading(folder: Path, reading: dict, device: str, deadline: float) -> li
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.pop("PYTHONPATH", None)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "_suite_worker", str(folder) + os.sep],
+        [
+            sys.executable,
+            "-m",
+            "_suite_worker",
+            str(folder) + os.sep,
+            *(["--placement", placement] if placement else []),
+        ],
         cwd=work,
         env=env,
         stdin=subprocess.PIPE,
@@ -95,7 +114,8 @@ def run_reading(folder: Path, reading: dict, device: str, deadline: float) -> li
             entry.update(status="not run", detail=stopped)
             continue
         started = time.monotonic()
-        worker.stdin.write(json.dumps({"script": str(script), "lines": block["lines"]}) + "\n")
+        request = {"script": str(script), "lines": block["lines"], "placement": not block.get("cpu")}
+        worker.stdin.write(json.dumps(request) + "\n")
         worker.stdin.flush()
         ready, _, _ = select.select([worker.stdout], [], [], left)
         line = worker.stdout.readline() if ready else ""
@@ -134,6 +154,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--device", default=os.environ.get("DOCS_DEVICE", "cuda"), choices=["cuda", "cpu"])
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--budget-s", type=float, default=540.0)
+    # Each block's compute must run on this device (the worker's placement check); "none" turns it off.
+    parser.add_argument("--placement", default=None, help="default: the device")
     args = parser.parse_args(argv)
     folder = args.folder.resolve()
     if not (folder / "manifest.json").is_file():
@@ -149,15 +171,18 @@ def main(argv: list[str]) -> int:
     report = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "reading": manifest["reading"],
+        "placement": None if args.placement == "none" else (args.placement or args.device),
         "device": describe(args.device),
         "readings": [],
     }
     if args.device == "cuda" and not report["device"].get("cuda_available"):
-        print(f"DOCS_DEVICE=cuda, but torch sees no CUDA device: {report['device']}", file=sys.stderr)
+        framework = "torch" if "torch" in report["device"] else "TensorFlow"
+        print(f"DOCS_DEVICE=cuda, but {framework} sees no CUDA device: {report['device']}", file=sys.stderr)
         return 2
     for reading in manifest["readings"]:
         began = time.monotonic()
-        blocks = run_reading(folder, reading, args.device, deadline)
+        placement = None if args.placement == "none" else (args.placement or args.device)
+        blocks = run_reading(folder, reading, args.device, deadline, placement)
         report["readings"].append(
             {
                 "page": reading["page"],

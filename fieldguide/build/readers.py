@@ -100,6 +100,19 @@ READING_LABELS = {
 }
 LABEL_CLASS = "docs-reading"
 USES_CLASS = "docs-uses"
+DEVICE_CLASS = "docs-device"
+
+
+def device_note(block) -> str | None:
+    """What a block's marks say about the GPU, shown beside it: the reason it needs one, or the
+    reason its compute stays on the CPU on a GPU run too (the placement check holds the rest)."""
+    if block.gpu_only:
+        text = f"Needs a CUDA GPU ({block.gpu_only}): skipped on a CPU."
+    elif "cpu" in block.marks:
+        text = f"Runs on the CPU on a GPU machine too: {block.marks['cpu']}."
+    else:
+        return None
+    return f'<p class="{DEVICE_CLASS}">{html.escape(text)}</p>'
 
 
 def reading_label(readings: tuple[str, ...], save_as: str | None = None) -> str:
@@ -120,6 +133,8 @@ def label_readings(markdown: str, path: Path) -> str:
         fence = lines[block.lineno - 1]
         indent = fence[: len(fence) - len(fence.lstrip())]
         above = [uses_note(uses[block.lineno])] if block.lineno in uses else []
+        if (note := device_note(block)) is not None:
+            above.append(note)
         if tab_of(lines, block.lineno) is None:  # in a tab, the tab's own label says it
             above.insert(0, reading_label(block.readings, block.save_as))
         lines[block.lineno - 1 : block.lineno - 1] = [x for note in above for x in (indent + note, "")]

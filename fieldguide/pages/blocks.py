@@ -154,9 +154,10 @@ def expand(lines: list[Line], preprocessor, where: str) -> list[Line]:
 COMMENT_RE = re.compile(r"^\s*<!--.*-->\s*$")
 # A block's marks, on the comment lines right above its fence, read with Sybil's lexer for
 # directives in HTML comments: `<!-- gpu-only: reason -->`, `<!-- reading: pytorch -->`,
-# `<!-- save-as: worker.py -->`. (Sybil's skip parser is not used: the gpu-only condition is
+# `<!-- save-as: worker.py -->`, `<!-- cpu: reason -->` (its compute stays on the CPU on a GPU
+# run too, and the page shows why). (Sybil's skip parser is not used: the gpu-only condition is
 # the reader's device, and the suite counts each skip with its reason per page.)
-_MARKS = DirectiveInHTMLCommentLexer(directive=r"gpu-only|reading|save-as", arguments=r"[^\n]+?")
+_MARKS = DirectiveInHTMLCommentLexer(directive=r"gpu-only|cpu|reading|save-as", arguments=r"[^\n]+?")
 
 
 def marks_by_fence(text: str) -> dict[int, dict[str, str]]:

@@ -77,7 +77,7 @@ def _line_counts() -> Wanted:
 def _gpu_requirements() -> Wanted:
     from fieldguide.render import gpu_requirements
 
-    return {gpu_requirements.GPU: gpu_requirements.gpu_requirements(gpu_requirements.CPU.read_text("utf-8"))}
+    return gpu_requirements.gpu_files()
 
 
 def _bench() -> Wanted:
@@ -155,7 +155,11 @@ REGISTRY = {
             measured="choosing-speed",
         ),
         Generator("line-counts", "the sections of snippets/ecosystem/tasks_*.py", _line_counts),
-        Generator("gpu-requirements", "requirements.txt", _gpu_requirements),
+        Generator(
+            "gpu-requirements",
+            "requirements.txt and docs/data/gpu_resolve.json (fieldguide/measure/gpu_resolve.py)",
+            _gpu_requirements,
+        ),
         Generator("bench", "docs/data/bench-runs/ (make bench measures a run)", _bench, measured=".*"),
         Generator(
             "deployment", "docs/data/deployment.json (fieldguide/measure/deployment.py)", _deployment, measured=".*"

@@ -65,8 +65,17 @@ class ReadingProcess:
         for block in self.reading.blocks:
             if block.save_as:
                 (self.folder / block.save_as).write_text(block.source, encoding="utf-8")
+        check = placement()
+        if check and self.reading.name == "page":
+            check += ":torch"  # the whole page runs TensorFlow's CPU build beside CUDA torch
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "fieldguide.run.worker", str(ROOT) + os.sep],
+            [
+                sys.executable,
+                "-m",
+                "fieldguide.run.worker",
+                str(ROOT) + os.sep,
+                *(["--placement", check] if check else []),
+            ],
             cwd=self.folder,
             env=clean_environment(),
             stdin=subprocess.PIPE,
@@ -80,7 +89,8 @@ class ReadingProcess:
         if self.process is None:
             self.start()
         first, last = self.spans[id(block)]
-        self.process.stdin.write(json.dumps({"script": str(self.path), "lines": [first, last]}) + "\n")
+        request = {"script": str(self.path), "lines": [first, last], "placement": "cpu" not in block.marks}
+        self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
 
     def receive(self) -> dict:
@@ -232,6 +242,13 @@ def device_name() -> str:
     if name not in ("cpu", "cuda"):
         raise ValueError(f"DOCS_DEVICE={name!r}: expected cpu or cuda")
     return name
+
+
+def placement() -> str | None:
+    """The device each block's compute must run on: DOCS_PLACEMENT, else cuda on a GPU run.
+    (DOCS_PLACEMENT=cpu rehearses the check here; a planted cuda on the CPU makes it fail.)"""
+    name = os.environ.get("DOCS_PLACEMENT", "").strip().lower()
+    return name or ("cuda" if device_name() == "cuda" else None)
 
 
 def evaluate(example) -> None:
