@@ -68,17 +68,21 @@ def pytest_report_header(config):
 
 
 def cuda_missing() -> str:
-    """Which framework sees no GPU, in a child process (the suite's own stays framework-free)."""
+    """Which framework sees no GPU, in a child process (the suite's own stays framework-free).
+    TensorFlow only where its CUDA build is installed: tensorflow-cpu beside CUDA torch is the
+    stated choice for one environment (requirements-gpu-torch.txt), and never sees one."""
     import subprocess
     import sys
 
+    from fieldguide.run.executor import tensorflow_cpu_build
+
     # TensorFlow (6 s to import here) only when PyTorch saw a device: one missing is the answer.
-    check = (
-        "import torch\n"
-        "if not torch.cuda.is_available(): print('PyTorch sees no CUDA device')\n"
-        "else:\n"
-        "    import tensorflow as tf\n"
-        "    print('' if tf.config.list_physical_devices('GPU') else 'TensorFlow sees no GPU')"
-    )
+    check = "import torch\nif not torch.cuda.is_available(): print('PyTorch sees no CUDA device')\n"
+    if not tensorflow_cpu_build():
+        check += (
+            "else:\n"
+            "    import tensorflow as tf\n"
+            "    print('' if tf.config.list_physical_devices('GPU') else 'TensorFlow sees no GPU')"
+        )
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=False)
     return done.stdout.strip() or (f"the check failed: {done.stderr[-300:]}" if done.returncode else "")

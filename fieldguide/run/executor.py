@@ -66,8 +66,14 @@ class ReadingProcess:
             if block.save_as:
                 (self.folder / block.save_as).write_text(block.source, encoding="utf-8")
         check = placement()
-        if check and self.reading.name == "page":
-            check += ":torch"  # the whole page runs TensorFlow's CPU build beside CUDA torch
+        if check and check != "cpu":
+            # The stated choice for one environment: CUDA torch, TensorFlow's CPU build beside it.
+            # So the whole page checks PyTorch only, and a TensorFlow reading is checked only where
+            # its CUDA build is installed (or DOCS_PLACEMENT asks, as the planted test does).
+            if self.reading.name == "page":
+                check += ":torch"
+            elif self.reading.name == "tensorflow" and tensorflow_cpu_build() and not os.environ.get("DOCS_PLACEMENT"):
+                check = None
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -249,6 +255,17 @@ def placement() -> str | None:
     (DOCS_PLACEMENT=cpu rehearses the check here; a planted cuda on the CPU makes it fail.)"""
     name = os.environ.get("DOCS_PLACEMENT", "").strip().lower()
     return name or ("cuda" if device_name() == "cuda" else None)
+
+
+def tensorflow_cpu_build() -> bool:
+    """Whether the TensorFlow installed is tensorflow-cpu, which never sees a GPU."""
+    from importlib import metadata
+
+    try:
+        metadata.version("tensorflow-cpu")
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def evaluate(example) -> None:

@@ -25,6 +25,8 @@ def worker_envs(workers: int, **extra: str) -> list[dict]:
                 {"cluster": cluster, "task": {"type": "worker", "index": i}}
             ),
             "TF_NUM_INTRAOP_THREADS": "1",  # the workers share the machine's cores
+            # and, on a GPU machine, its GPU: each takes memory as it needs it, not all
+            "TF_FORCE_GPU_ALLOW_GROWTH": "true",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             **extra,
         }

@@ -15,7 +15,12 @@ x_train, x_test, y_train, y_test = train_test_split(
 import os
 
 # As on the page's first TensorFlow block, so that this file also runs alone.
-tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
+import tensorflow as tf
+
+# DOCS_DEVICE=cuda asks for the GPU; tensorflow-cpu (beside CUDA torch) has none.
+gpu_asked = os.environ.get("DOCS_DEVICE", "cpu") == "cuda"
+has_gpu = bool(tf.config.list_physical_devices("GPU"))
+tf_device = "/GPU:0" if gpu_asked and has_gpu else "/CPU:0"
 
 # --8<-- [start:model]
 import keras

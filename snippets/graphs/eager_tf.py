@@ -8,7 +8,10 @@ import tensorflow as tf
 
 tf.random.set_seed(0)
 # "/GPU:0" with DOCS_DEVICE=cuda; named tf_device so it never replaces PyTorch's device
-tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
+# DOCS_DEVICE=cuda asks for the GPU; tensorflow-cpu (beside CUDA torch) has none.
+gpu_asked = os.environ.get("DOCS_DEVICE", "cpu") == "cuda"
+has_gpu = bool(tf.config.list_physical_devices("GPU"))
+tf_device = "/GPU:0" if gpu_asked and has_gpu else "/CPU:0"
 
 with tf.device(tf_device):
     a_tf = tf.constant([1.0, 2.0, 3.0])

@@ -5,7 +5,10 @@ import os
 
 import tensorflow as tf
 
-tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
+# DOCS_DEVICE=cuda asks for the GPU; tensorflow-cpu (beside CUDA torch) has none.
+gpu_asked = os.environ.get("DOCS_DEVICE", "cpu") == "cuda"
+has_gpu = bool(tf.config.list_physical_devices("GPU"))
+tf_device = "/GPU:0" if gpu_asked and has_gpu else "/CPU:0"
 
 with tf.device(tf_device):
     x = tf.ones(3)

@@ -21,7 +21,9 @@ from torch import nn
 
 # The device every example on the site uses: DOCS_DEVICE=cpu (the default) or cuda.
 DEVICE_NAME = os.environ.get("DOCS_DEVICE", "cpu")
-TF_DEVICE = "/GPU:0" if DEVICE_NAME == "cuda" else "/CPU:0"
+# tensorflow-cpu (the build beside CUDA torch in one environment) has no GPU to ask for.
+TF_ON_GPU = DEVICE_NAME == "cuda" and bool(tf.config.list_physical_devices("GPU"))
+TF_DEVICE = "/GPU:0" if TF_ON_GPU else "/CPU:0"
 
 # On Ampere and newer GPUs both frameworks may multiply float32 in TF32; full float32
 # here, so the tolerances below hold on the GPU runner too.

@@ -10,7 +10,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
+# DOCS_DEVICE=cuda asks for the GPU; tensorflow-cpu (beside CUDA torch) has none.
+gpu_asked = os.environ.get("DOCS_DEVICE", "cpu") == "cuda"
+has_gpu = bool(tf.config.list_physical_devices("GPU"))
+tf_device = "/GPU:0" if gpu_asked and has_gpu else "/CPU:0"
 # full float32 on GPUs, as PyTorch's tab
 tf.config.experimental.enable_tensor_float_32_execution(False)
 rng = np.random.default_rng(0)

@@ -28,7 +28,9 @@ def report_on(backend: str, weights_path: str) -> dict:
         done = subprocess.run(
             [sys.executable, "bridge_keras.py", "--worker", weights_path],
             cwd=Path(bridge_keras.__file__).parent,  # the folder it was saved in
-            env={**os.environ, "KERAS_BACKEND": backend},
+            # Both backends on the CPU, as TensorFlow's build beside CUDA torch is: one
+            # device keeps the comparison to rounding, and the errors below the same.
+            env={**os.environ, "KERAS_BACKEND": backend, "KERAS_TORCH_DEVICE": "cpu"},
             capture_output=True,
             text=True,
             timeout=170,  # a child that hangs fails the block instead of the whole run

@@ -13,7 +13,10 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 # The TensorFlow device; `device` is PyTorch's on this page, which uses both.
-tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
+# DOCS_DEVICE=cuda asks for the GPU; tensorflow-cpu (beside CUDA torch) has none.
+gpu_asked = os.environ.get("DOCS_DEVICE", "cpu") == "cuda"
+has_gpu = bool(tf.config.list_physical_devices("GPU"))
+tf_device = "/GPU:0" if gpu_asked and has_gpu else "/CPU:0"
 
 digits = load_digits()
 # Each image as a sequence of 8 rows of 8 pixels

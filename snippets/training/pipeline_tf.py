@@ -7,7 +7,10 @@ import numpy as np
 import tensorflow as tf
 
 # Where every example runs: DOCS_DEVICE=cuda for a GPU, the CPU by default.
-tf_device = "/GPU:0" if os.environ.get("DOCS_DEVICE", "cpu") == "cuda" else "/CPU:0"
+# DOCS_DEVICE=cuda asks for the GPU; tensorflow-cpu (beside CUDA torch) has none.
+gpu_asked = os.environ.get("DOCS_DEVICE", "cpu") == "cuda"
+has_gpu = bool(tf.config.list_physical_devices("GPU"))
+tf_device = "/GPU:0" if gpu_asked and has_gpu else "/CPU:0"
 
 # 64 examples of 8 features; each one's id is its position, so orders can be read.
 rng = np.random.default_rng(0)
