@@ -23,6 +23,7 @@ COMMANDS = {
         "fieldguide.measure.gpu_resolve",
         "each framework's GPU set, resolved: gpu_resolve.json",
     ),
+    ("measure", "fma-peak"): ("fieldguide.measure.bench.fma_peak", "this machine's fp32 FMA peak, measured: JSON"),
     ("measure", "noise"): ("fieldguide.measure.bench.noise", "the timing noise of this machine"),
     ("drift",): ("fieldguide.measure.drift", "the next releases: requirements, then the report from a run"),
     ("compare",): ("fieldguide.measure.bench.compare", "two benchmark runs' headline ratios side by side"),

@@ -117,3 +117,22 @@ def test_no_sys_path_edit_outside_the_one_place():
 def test_nothing_imports_the_command_and_scripts_is_gone():
     assert not any("fieldguide.__main__" in imports(s) for s in package_modules().values())
     assert not (ROOT / "scripts").exists()
+
+
+def test_every_command_the_pages_and_readme_name_exists():
+    """A `python -m fieldguide ...` line a reader copies from a page, the README or ARCHITECTURE.md runs a real command
+    (`measure fma-peak` was once named on the performance page and in the README, and answered with the usage)."""
+    from fieldguide.__main__ import COMMANDS
+
+    known = {" ".join(words) for words in COMMANDS}
+    texts = {p: p.read_text(encoding="utf-8") for p in [ROOT / "README.md", ROOT / "ARCHITECTURE.md"]}
+    texts.update({p: p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").rglob("*.md"))})
+    missing = []
+    for path, text in texts.items():
+        # The words may wrap onto the next line; `measure NAME` stands for any of the group.
+        for match in re.finditer(r"python -m fieldguide\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*|[A-Z]+\b))?", text):
+            first, second = match.group(1), match.group(2) or ""
+            group = second.isupper() and any(k.startswith(f"{first} ") for k in known)
+            if first not in known and f"{first} {second}" not in known and not group:
+                missing.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert not missing, missing

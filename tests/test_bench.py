@@ -287,7 +287,7 @@ def test_a_failing_worker_fails_the_run_naming_it():
 
 
 def test_the_driver_exits_non_zero_with_the_message(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(run, "plan", lambda threads, quick, bf16: [_bad_worker()])
+    monkeypatch.setattr(run, "plan", lambda *args: [_bad_worker()])
     assert run.main(["--quick", "--out", str(tmp_path / "x.json")]) == 2
     assert "bench failed: worker numpy:eager failed" in capsys.readouterr().err
     assert not (tmp_path / "x.json").exists()
@@ -474,3 +474,64 @@ def test_a_chart_label_cut_off_at_the_edge_is_refused(committed):
     with pytest.raises(ValueError, match="chart text cut off at the figure's edge"):
         report._ratio_chart(plt, items, "a label far wider than any figure " * 8, "too wide", committed)
     plt.close("all")
+
+
+# The GPU rows: planned, described and rendered here, measured only on a GPU (gpu-run, gpu.yml).
+
+
+def test_a_gpu_plan_adds_gpu_sized_products_and_leaves_tensorflow_out_beside_its_cpu_build():
+    for quick_run in (True, False):
+        workers = run.plan(2, quick_run, bf16=True, device="cuda", tf_rows=False)
+        assert {w["framework"] for w in workers} == {"numpy", "torch"}
+        by_name = {w["name"]: w for w in workers}
+        torch_gemms = {r["batch"] for r in by_name["torch:eager"]["rows"] if r["task"] == "matmul"}
+        numpy_gemms = {r["batch"] for r in by_name["numpy:eager"]["rows"] if r["model"] != "probe"}
+        assert {4096, 8192} <= torch_gemms
+        assert not {4096, 8192} & numpy_gemms  # NumPy stays on the CPU, at the CPU sizes
+        assert {g["name"] for g in run.groups_of(workers)} >= {"gemm_4096/matmul/b4096", "gemm_8192/matmul/b8192"}
+    with_tf = run.plan(2, True, bf16=False, device="cuda", tf_rows=True)
+    tf_gemms = {r["batch"] for w in with_tf if w["name"] == "tf:eager" for r in w["rows"] if r["task"] == "matmul"}
+    assert {4096, 8192} <= tf_gemms
+    assert not any(r["batch"] >= 4096 for w in run.plan(2, True, bf16=False) for r in w["rows"])
+
+
+def test_the_gpu_description_reads_the_driver_and_says_when_torch_sees_no_gpu(tmp_path, monkeypatch):
+    smi = tmp_path / "nvidia-smi"
+    smi.write_text("#!/bin/sh\necho 'NVIDIA H100 80GB HBM3, 580.95.05'\n")
+    smi.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{Path(sys.executable).parent}:/usr/bin:/bin")
+    found = provenance.gpu_description()
+    assert found["driver"] == "580.95.05"
+    assert found["name"] == "NVIDIA H100 80GB HBM3"
+    assert found["cuda_available"] is False  # this machine's torch sees no GPU
+    assert found["cuda"]  # PyPI's Linux torch is a CUDA build
+
+
+def _as_gpu_run(res: dict) -> dict:
+    """A CPU quick run dressed as a GPU run, to render: its GEMM rows count as on the GPU."""
+    res = copy.deepcopy(res)
+    res["device"] = "cuda"
+    res["gpu"] = {"name": "A planted GPU", "memory_gib": 79.2, "capability": "9.0", "driver": "580.95.05",
+                  "cuda": "13.2", "cudnn": 92600, "cuda_available": True}  # fmt: skip
+    best = max(
+        (r for r in res["rows"] if r["task"] == "matmul" and r["framework"] == "torch"), key=lambda r: r["gflops"]
+    )
+    res["device_gemm_peak"] = {"gflops": best["gflops"], "row": best["id"], "source": "the fastest fp32 GEMM row"}
+    res["settings"]["tf32"] = "off in both (set explicitly)"
+    return res
+
+
+def test_a_gpu_run_names_its_gpu_and_gives_gemms_as_fractions_of_the_gpus_own_peak(quick):
+    res = _as_gpu_run(quick)
+    schema.validate(res)
+    table = report.machine_region(res)
+    assert "| GPU | A planted GPU, 79.2 GiB, compute capability 9.0; driver 580.95.05, CUDA 13.2, cuDNN 92600" in table
+    assert "TF32 off in both (set explicitly) |" in table
+    assert f"| GEMM peak, measured on the GPU | {res['device_gemm_peak']['gflops']:.0f} GFLOP/s" in table
+    g0 = report.g0_region(res)
+    assert "of the measured peak (GPU rows: the GPU's fastest GEMM)" in g0
+    best_line = next(line for line in g0.splitlines() if f"| {res['device_gemm_peak']['gflops']:.1f} |" in line)
+    assert "| 100% |" in best_line or "| 100.0% |" in best_line, best_line
+    del res["gpu"]["driver"]
+    with pytest.raises(ValueError, match=r"a GPU run's description lacks \['driver'\]"):
+        schema.validate(res)

@@ -49,6 +49,38 @@ def _gpu() -> str | None:
     return done.stdout.strip().splitlines()[0] if done.returncode == 0 and done.stdout.strip() else None
 
 
+# Run in a child: the measuring coordinator never imports a framework itself.
+GPU_PROBE = """
+import json, torch
+out = {"cuda": torch.version.cuda, "cuda_available": torch.cuda.is_available()}
+if out["cuda_available"]:
+    p = torch.cuda.get_device_properties(0)
+    out.update(name=p.name, memory_gib=round(p.total_memory / 2**30, 1),
+               capability=f"{p.major}.{p.minor}", cudnn=torch.backends.cudnn.version())
+print(json.dumps(out))
+"""
+
+
+def gpu_description() -> dict:
+    """The GPU a run used: its name, memory and compute capability, the CUDA and cuDNN torch was
+    built with (from torch, in a child process) and the driver (from nvidia-smi)."""
+    import json
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", GPU_PROBE], capture_output=True, text=True, check=False)
+    found = json.loads(done.stdout) if done.returncode == 0 else {"probe_error": done.stderr[-500:]}
+    found["driver"] = None
+    if shutil.which("nvidia-smi"):
+        query = ["nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"]
+        smi = subprocess.run(query, capture_output=True, text=True, check=False)
+        first = smi.stdout.strip().splitlines()[0] if smi.returncode == 0 and smi.stdout.strip() else ""
+        if "," in first:
+            name, driver = (part.strip() for part in first.split(",", 1))
+            found["driver"] = driver
+            found.setdefault("name", name)
+    return found
+
+
 def record(packages: dict[str, str]) -> dict:
     """The machine, the date and the installed versions of `packages` (distribution name ->
     the name a reader knows), to store beside measured data."""

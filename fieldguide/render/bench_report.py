@@ -274,6 +274,16 @@ def machine_region(res: dict) -> str:
         + (f"{m['clock_mhz']:.0f} MHz" if m["clock_mhz"] else "an unknown clock")
         + f", {m['clock_source']}) | "
         + (f"{peak:.1f} GFLOP/s |" if peak else "unknown |"),
+        *(
+            [
+                f"| GPU | {g['name']}, {g['memory_gib']} GiB, compute capability {g.get('capability', '?')}; "
+                f"driver {g['driver']}, CUDA {g['cuda']}, cuDNN {g['cudnn']}; TF32 {s['tf32']} |",
+                f"| GEMM peak, measured on the GPU | {res['device_gemm_peak']['gflops']:.0f} GFLOP/s "
+                f"({res['device_gemm_peak']['source']}: `{res['device_gemm_peak']['row']}`) |",
+            ]
+            if (g := res.get("gpu"))
+            else []
+        ),
         f"| versions | Python {v['python']}, PyTorch {v['torch']}, TensorFlow {v['tensorflow']}, "
         f"Keras {v['keras']}, NumPy {v['numpy']} |",
         f"| threads | {s['threads']} intra-op, {s['interop_threads']} inter-op, in every worker but the "
@@ -365,8 +375,12 @@ def g0_region(res: dict) -> str:
         key=lambda r: (r["batch"], r["variant"], ["numpy", "torch", "tf"].index(r["framework"])),
     )
     groups = {g["name"]: g for g in res["groups"]}
+    # On a GPU run the frameworks' rows are fractions of the GPU's fastest measured GEMM; NumPy's
+    # (on the CPU) stay fractions of the CPU's FMA peak.
+    gpu_peak = (res.get("device_gemm_peak") or {}).get("gflops")
+    peak_name = "of the measured peak (GPU rows: the GPU's fastest GEMM)" if gpu_peak else "of the measured FMA peak"
     out = [
-        "| n | dtype | library | GFLOP/s | of the measured FMA peak | of the computed peak | x the probe's GFLOP/s |",
+        f"| n | dtype | library | GFLOP/s | {peak_name} | of the computed peak | x the probe's GFLOP/s |",
         "|---:|---|---|---:|---:|---:|---:|",
     ]
     for r in gemm:
@@ -379,6 +393,8 @@ def g0_region(res: dict) -> str:
         dtype = "bf16" if r["variant"] == "bf16" else "fp32"
         # bf16 runs on avx512_bf16 or AMX units, which an fp32 FMA peak does not bound
         of_fma, of_computed = ("n/a", "n/a") if dtype == "bf16" else (pct(r["gflops"] / fma), pct(computed))
+        if gpu_peak and r["framework"] != "numpy":
+            of_fma, of_computed = pct(r["gflops"] / gpu_peak), "n/a"
         out.append(
             f"| {r['batch']} | {dtype} | {FRAMEWORK[r['framework']]} | {r['gflops']:.1f} | {of_fma} | "
             f"{of_computed} | {rel:.2f} |"

@@ -138,8 +138,14 @@ def measure(threads: int, seconds: float = 0.2, repeats: int = 3, workdir: Path 
     }
 
 
-if __name__ == "__main__":
+def main() -> int:
+    """`python -m fieldguide measure fma-peak`: this machine's peak, as JSON on stdout."""
     import json
     import os
 
     print(json.dumps(measure(len(os.sched_getaffinity(0))), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -29,7 +29,7 @@ samples = blocked_samples(lambda: a @ a, no_sync, n, samples=5)
 stats = summarize(samples)
 assert stats["min"] <= stats["q1"] <= stats["median"] <= stats["q3"] <= stats["max"]
 print(len(samples), n >= 1, 0 <= stats["iqr"] <= stats["max"] - stats["min"])
-# > 5 True True
+#> 5 True True
 # --8<-- [end:tiny]
 
 # --8<-- [start:pairs-demo]
@@ -42,9 +42,9 @@ logs = [list(math.log(1.25) + off + rng.normal(0, 0.03, 20)) for off in offsets]
 lo, hi = bootstrap(logs)
 ratio = geo_mean(logs)
 print(f"{ratio:.2f}", lo < 1.25 < hi, half_width(lo, hi) < 0.05, verdict(lo, hi))
-# > 1.25 True True B faster
+#> 1.25 True True B faster
 print(verdict(0.96, 1.04), verdict(1.01, 1.04), verdict(0.97, 1.06))
-# > tie tie undecided
+#> tie tie undecided
 print(verdict(0.80, 0.90), verdict(1.10, 1.20))
-# > A faster B faster
+#> A faster B faster
 # --8<-- [end:pairs-demo]

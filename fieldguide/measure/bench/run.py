@@ -37,9 +37,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from fieldguide.measure import provenance
 from fieldguide.measure.bench import evidence, fma_peak, machine, pairs, schema
 from fieldguide.measure.bench.task import (
     GEMM_SIZES,
+    GPU_GEMM_SIZES,
     GROUP_OF,
     PROBE_N,
     QUICK_GEMM_SIZES,
@@ -106,13 +108,17 @@ def workload_key(model: str, task: str, batch: int) -> str:
     return f"{model}/{task}/b{batch}"
 
 
-def plan(threads: int, quick: bool, bf16: bool) -> list[dict]:
-    """Every worker and the rows it holds."""
+def plan(threads: int, quick: bool, bf16: bool, device: str = "cpu", tf_rows: bool = True) -> list[dict]:
+    """Every worker and the rows it holds. On a GPU, the frameworks' GEMMs add GPU_GEMM_SIZES
+    (NumPy, on the CPU, keeps the CPU sizes), and `tf_rows=False` leaves TensorFlow out (its
+    CPU build beside CUDA torch: requirements-gpu-torch.txt)."""
     loads = [row(m, t, batch_for(b, quick)) for m, t, b in (QUICK_WORKLOADS if quick else WORKLOADS)]
     sizes = QUICK_GEMM_SIZES if quick else GEMM_SIZES
     probe_n = QUICK_PROBE_N if quick else PROBE_N
     fp32 = [row(f"gemm_{n}", "matmul", n) for n in sizes]
-    gemms = fp32 + ([row(f"gemm_{n}", "matmul", n, "bf16") for n in sizes] if bf16 else [])
+    on_device = [*sizes, *(GPU_GEMM_SIZES if device == "cuda" else ())]
+    gemms = [row(f"gemm_{n}", "matmul", n) for n in on_device]
+    gemms += [row(f"gemm_{n}", "matmul", n, "bf16") for n in on_device] if bf16 else []
     small_train = row("mlp_small", "train", batch_for(256, quick))
     small_infer = row("mlp_small", "infer", 1)
     wide_infer = row("mlp_wide", "infer", batch_for(256, quick))
@@ -128,7 +134,7 @@ def plan(threads: int, quick: bool, bf16: bool) -> list[dict]:
         worker("tf", "function", 1, [aa], "threads1"),
         worker("tf", "function", threads, [aa, wide_infer], "onednn0", {"TF_ENABLE_ONEDNN_OPTS": "0"}),
     ]
-    return [
+    workers = [
         worker("numpy", "eager", threads, [row("probe", "matmul", probe_n), *fp32]),
         worker("torch", "eager", threads, loads + gemms + torch_variants),
         worker("torch", "compile", threads, loads),
@@ -141,6 +147,7 @@ def plan(threads: int, quick: bool, bf16: bool) -> list[dict]:
         twin(worker("tf", "function", threads, loads + keras, "twin"), aa, "tf:function"),
         *(tips[:1] if quick else tips),  # --quick: one TensorFlow import fewer per tip
     ]
+    return [w for w in workers if tf_rows or w["framework"] != "tf"]
 
 
 def groups_of(workers: list[dict]) -> list[dict]:
@@ -300,6 +307,14 @@ def versions() -> dict:
     return out
 
 
+def tensorflow_cpu_build() -> bool:
+    try:
+        importlib.metadata.version("tensorflow-cpu")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 def settings_for(quick: bool, device: str, threads: int, bf16: bool) -> dict:
     return {
         "device": device,
@@ -319,7 +334,7 @@ def settings_for(quick: bool, device: str, threads: int, bf16: bool) -> dict:
         "wait_env": WAIT_ENV,
         "malloc_env": MALLOC_ENV,
         "idle_workers": "stopped (SIGSTOP) between their blocks",
-        "bf16_gemm": bf16,
+        "bf16_gemm": bf16 and device == "cpu",
         "torch_compile_backend": "aot_eager" if quick else "inductor",
         "tf32": "off in both (set explicitly)" if device == "cuda" else "not applicable on CPU",
     }
@@ -472,8 +487,13 @@ def calibrate_all(workers: list[dict], procs: dict[str, Process], block_s: float
 def run(quick: bool, device: str, threads: int, workers: list[dict] | None = None, log=print, **overrides) -> dict:
     t0 = time.perf_counter()
     cpu = machine.describe()
-    settings = {**settings_for(quick, device, threads, cpu["bf16_hardware"]), **overrides}
-    workers = workers if workers is not None else plan(threads, quick, cpu["bf16_hardware"])
+    # TensorFlow's rows on a GPU need its CUDA build; tensorflow-cpu (beside CUDA torch) runs none.
+    tf_rows = device == "cpu" or not tensorflow_cpu_build()
+    settings = {**settings_for(quick, device, threads, cpu["bf16_hardware"]), "tf_rows": tf_rows, **overrides}
+    # bf16 GEMM rows where the CPU has bf16 units; on a GPU, the fp32 rows only.
+    bf16 = cpu["bf16_hardware"] and device == "cpu"
+    workers = workers if workers is not None else plan(threads, quick, bf16, device, tf_rows)
+    gpu = provenance.gpu_description() if device == "cuda" else None
     groups = groups_of(workers)
     for g in groups:
         g.update(processes=[], spent_s=0.0)
@@ -543,6 +563,13 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
     for c in comparisons:
         c["verdict"] = pairs.verdict(c["lo"], c["hi"])
     best_fma = max(fma_runs, key=lambda f: f["all_threads_gflops"])
+    device_peak = None
+    if device == "cuda":
+        # The GPU's peak for the page's fractions: its fastest fp32 GEMM here, not the CPU's FMA kernel.
+        on_gpu = [r for r in rows.values() if r["task"] == "matmul" and r["framework"] != "numpy"
+                  and r["variant"] == "default" and r.get("gflops")]  # fmt: skip
+        best = max(on_gpu, key=lambda r: r["gflops"])
+        device_peak = {"gflops": best["gflops"], "row": best["id"], "source": "the fastest fp32 GEMM row of this run"}
     return {
         "harness_version": HARNESS_VERSION,
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -557,6 +584,8 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
                 "runs_one_thread": [f["one_thread_gflops"] for f in fma_runs],
             },
         },
+        "gpu": gpu,
+        "device_gemm_peak": device_peak,
         "versions": versions(),
         "settings": settings,
         "workers": workers,

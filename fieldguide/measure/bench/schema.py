@@ -31,9 +31,18 @@ def validate(results: dict) -> None:
     if len(rows) != len(results["rows"]):
         raise ValueError("row ids are not unique")
     covered = {(r["framework"], r["mode"]) for r in rows.values()}
-    absent = [" ".join(c) for c in REQUIRED if c not in covered]
+    # A GPU run beside tensorflow-cpu has no TensorFlow rows, and says so in its settings.
+    required = [c for c in REQUIRED if c[0] != "tf" or results["settings"].get("tf_rows", True)]
+    absent = [" ".join(c) for c in required if c not in covered]
     if absent:
         raise ValueError(f"no rows for: {', '.join(absent)}")
+    if results["device"] == "cuda":
+        gpu, peak = results.get("gpu") or {}, results.get("device_gemm_peak") or {}
+        lacking = [k for k in ("name", "driver", "cuda", "cudnn", "memory_gib") if not gpu.get(k)]
+        if lacking:
+            raise ValueError(f"a GPU run's description lacks {lacking}: {gpu}")
+        if not _positive(peak.get("gflops")):
+            raise ValueError("a GPU run has no measured GEMM peak on the GPU")
     for r in rows.values():
         where = f"row {r['id']}"
         for key in ROW_KEYS:

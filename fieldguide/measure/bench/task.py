@@ -37,6 +37,9 @@ WORKLOADS = [
 QUICK_WORKLOADS = [w for w in WORKLOADS if w[0] in ("mlp_small", "mlp_wide", "linreg")]
 GROUP_OF = {"mlp_small": "M1", "mlp_wide": "M1", "cnn": "C1", "transformer": "T1", "linreg": "L1"}
 GEMM_SIZES, QUICK_GEMM_SIZES = (1024, 2048), (64, 128)
+# On a GPU, products large enough to keep it busy, beside the CPU sizes (also in --quick: the
+# structure a GPU run reports is what --quick checks, and a GPU runs these in milliseconds).
+GPU_GEMM_SIZES = (4096, 8192)
 PROBE_N, QUICK_PROBE_N = 512, 64
 TRAIN_BATCH = {"mlp_small": 256, "mlp_wide": 256, "cnn": 64, "transformer": 16, "linreg": 100}
 INFER_BATCHES = {"mlp_small": (1, 256), "mlp_wide": (1, 256), "cnn": (1, 64), "transformer": (1,), "linreg": ()}
