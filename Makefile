@@ -167,8 +167,11 @@ notebooks-check: venv
 GPU_FOLDER ?= build/gpu-run
 GPU_PYTHON ?= python3
 GPU_REPORT ?= $(GPU_FOLDER)/report.json
+# The wheels the readings import beyond torch travel too, for GPU_PYTHON_VERSION (the GPU
+# machine's Python): as many readings' worth as fit the 64 MiB carry.
+GPU_PYTHON_VERSION ?= 3.12
 gpu-prepare: venv
-	$(BIN)/python -m fieldguide gpu-prepare $(GPU_FOLDER)
+	$(BIN)/python -m fieldguide gpu-prepare $(GPU_FOLDER) --wheels $(GPU_PYTHON_VERSION)
 
 gpu-run:
 	$(GPU_PYTHON) $(GPU_FOLDER)/runner.py $(GPU_FOLDER) --device $${DOCS_DEVICE:-cuda} --out $(GPU_REPORT)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 
 import pytest
 
@@ -167,3 +168,54 @@ def test_prepare_refuses_a_folder_that_is_not_a_prepared_run(tmp_path):
     assert done.returncode == 1
     assert "not empty and not a prepared GPU run (no manifest.json)" in done.stderr
     assert keep.read_text() == "mine"
+
+
+def test_the_carry_takes_whole_readings_fewest_bytes_first_within_its_budget():
+    sizes = {"numpy": 17, "scipy": 35, "scikit-learn": 9, "fastapi": 1, "onnxruntime": 16}
+    readings = [
+        {"carry": []},  # needs nothing beyond torch
+        {"carry": ["numpy"]},
+        {"carry": ["numpy", "scikit-learn", "scipy"]},
+        {"carry": ["fastapi", "numpy", "onnxruntime", "scikit-learn", "scipy"]},
+    ]
+    assert gpu_run.choose(readings, sizes, budget=62) == ["numpy", "scikit-learn", "scipy"]
+    assert gpu_run.choose(readings, sizes, budget=40) == ["numpy"]
+    assert gpu_run.choose(readings, sizes, budget=100) == sorted(sizes)
+
+
+def test_what_a_reading_needs_beyond_torch_is_its_install_line_and_their_requirements():
+    closure = gpu_run.closure(["scikit-learn"])
+    assert {"scikit-learn", "scipy", "numpy", "joblib", "threadpoolctl"} <= set(closure)
+    assert not {"torch", "sympy", "networkx"} & set(closure)  # torch's own, on the GPU machine with it
+
+
+def _wheel(path, name: str, version: str) -> None:
+    """A minimal wheel: a module and the dist-info importlib.metadata reads."""
+    with zipfile.ZipFile(path, "w") as wheel:
+        wheel.writestr(f"{name}/__init__.py", "VALUE = 7\n")
+        wheel.writestr(
+            f"{name}-{version}.dist-info/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+        )
+
+
+def test_carried_wheels_are_unpacked_and_a_reading_needing_what_is_missing_is_not_run(prepared, tmp_path):
+    folder = tmp_path / "gpu-run"
+    shutil.copytree(prepared, folder)
+    (folder / "wheels").mkdir()
+    _wheel(folder / "wheels" / "plantedpkg-1.0-py3-none-any.whl", "plantedpkg", "1.0")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    carried, lacking = manifest["readings"][0], json.loads(json.dumps(manifest["readings"][0]))
+    carried["needs"] = ["plantedpkg"]
+    lacking.update(needs=["plantedpkg", "not-a-real-dist"], stem="planted-lacking")
+    manifest.update(readings=[carried, lacking], wheels={"plantedpkg": "plantedpkg-1.0-py3-none-any.whl"})
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    report_path = tmp_path / "report.json"
+    run_python("-I", str(folder / "runner.py"), str(folder), "--device", "cpu", "--out", str(report_path), cwd=tmp_path)
+    report = json.loads(report_path.read_text())
+    assert report["carried"] == ["plantedpkg"]
+    first, second = report["readings"]
+    assert [b["status"] for b in first["blocks"]] == ["ran", "output differs", "failed", "not run"]
+    assert {b["status"] for b in second["blocks"]} == {"not run"}
+    assert second["blocks"][0]["detail"] == (
+        "needs not-a-real-dist: not on this machine, and not carried (the carry holds 64 MiB)"
+    )

@@ -9,6 +9,8 @@ they are built here, with what the worker needs to run them block by block:
     FOLDER/downloads/      the downloads and their saved files, byte for byte what the suite runs
     FOLDER/worker.py       fieldguide/run/worker.py, the suite's own worker (standard library only)
     FOLDER/runner.py       fieldguide/build/gpu_runner.py, which runs them (standard library only)
+    FOLDER/wheels/         with --wheels: the pinned wheels the readings import beyond torch, for
+                           the GPU machine's Python, as many readings' worth as fit the carry
 
 On the GPU machine: `python3 FOLDER/runner.py FOLDER --out REPORT.json` (what `make gpu-run`
 does). Rehearsed here with `--device cpu`: the same files, the same code path.
@@ -17,18 +19,99 @@ does). Rehearsed here with `--device cpu`: the same files, the same code path.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from fieldguide import pins
+from fieldguide.measure.drift import index_env
 from fieldguide.pages.blocks import relative
-from fieldguide.pages.readings import block_spans, page_readings, script
+from fieldguide.pages.readings import block_spans, page_readings, reading_install, script
 from fieldguide.project import ROOT
 
 DEFAULT = ROOT / "build" / "gpu-run"
 # The PyTorch readings by default: the GPU machines lent here have no TensorFlow, and a
 # whole-page reading needs it. `--reading tensorflow` prepares the TensorFlow GPU job's run.
 READING = "pytorch"
+# What may travel to the GPU machine in all; the wheels get what the rest leaves.
+CARRY_MIB = 64
+# The wheels are for the GPU machine's Python (3.12 on the machines seen so far), not this one's.
+GPU_PYTHON_VERSION = "3.12"
+WHEEL_CACHE = ROOT / ".cache" / "gpu-wheels"
+PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
+
+
+def needs(reading) -> list[str]:
+    """The distributions a reading's install line names beyond torch (the GPU machine's own)."""
+    line = reading_install(reading).removeprefix("pip install ")
+    return sorted(canonicalize_name(spec.split("==")[0]) for spec in line.split() if not spec.startswith("torch=="))
+
+
+def closure(names: list[str]) -> list[str]:
+    """`names` and what they require, read from this environment's metadata, without torch and
+    what torch itself requires (the GPU machine has those with its torch)."""
+    torch_side = {"torch", *_requires("torch")}
+    found, todo = set(), list(names)
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in found or name in torch_side:
+            continue
+        found.add(name)
+        todo.extend(_requires(name))
+    return sorted(found)
+
+
+def _requires(name: str) -> list[str]:
+    try:
+        found = metadata.requires(name) or []
+    except metadata.PackageNotFoundError:
+        return []
+    out = []
+    for text in found:
+        req = Requirement(text)
+        if req.marker is None or req.marker.evaluate({"extra": ""}):
+            out.append(canonicalize_name(req.name))
+    return out
+
+
+def choose(readings: list[dict], sizes: dict[str, int], budget: int) -> list[str]:
+    """The distributions to carry: readings in order of the bytes they add (fewest first, so the
+    most readings run), each taken whole while the wheels fit `budget` bytes."""
+    chosen: set[str] = set()
+    for entry_ in sorted(readings, key=lambda r: sum(sizes[n] for n in r["carry"] if n not in chosen)):
+        extra = [n for n in entry_["carry"] if n not in chosen]
+        if sum(sizes[n] for n in chosen) + sum(sizes[n] for n in extra) <= budget:
+            chosen.update(extra)
+    return sorted(chosen)
+
+
+def download(names: list[str], python_version: str) -> dict[str, Path]:
+    """The pinned wheel of each distribution for that Python on Linux x86-64, from the package
+    index (cached in .cache/gpu-wheels)."""
+    pinned = pins.pins()
+    cache = WHEEL_CACHE / python_version
+    cache.mkdir(parents=True, exist_ok=True)
+    specs = [f"{n}=={pinned[n]}" for n in names if n in pinned]
+    if len(specs) != len(names):
+        raise SystemExit(f"gpu-prepare: no exact pin for {sorted(set(names) - set(pinned))} in requirements.txt")
+    command = [sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps"]
+    command += ["--only-binary=:all:", "--python-version", python_version, "--implementation", "cp", "-d", str(cache)]
+    command += [f"--platform={p}" for p in PLATFORMS] + specs
+    done = subprocess.run(command, capture_output=True, text=True, env=index_env(), check=False)
+    if done.returncode:
+        raise SystemExit(f"gpu-prepare: pip could not download the wheels:\n{done.stderr[-2000:]}")
+    out = {}
+    for wheel in cache.glob("*.whl"):
+        name = canonicalize_name(re.split(r"-\d", wheel.name, maxsplit=1)[0])
+        if name in names and wheel.name.split("-")[1] == pinned[name]:
+            out[name] = wheel
+    return out
 
 
 def entry(reading) -> dict:
@@ -53,9 +136,9 @@ def entry(reading) -> dict:
     }
 
 
-def prepare(folder: Path = DEFAULT, wanted: str = READING) -> dict:
+def prepare(folder: Path = DEFAULT, wanted: str = READING, python_version: str | None = None) -> dict:
     """Write FOLDER afresh; the manifest it wrote. A folder that holds anything but an earlier
-    prepared run is refused, never emptied."""
+    prepared run is refused, never emptied. With `python_version`, the wheels for that Python too."""
     if folder.exists():
         if any(folder.iterdir()) and not (folder / "manifest.json").is_file():
             raise SystemExit(f"{folder}: not empty and not a prepared GPU run (no manifest.json); pick another")
@@ -67,18 +150,45 @@ def prepare(folder: Path = DEFAULT, wanted: str = READING) -> dict:
         for reading in page_readings(page):
             if reading.name != wanted:
                 continue
-            found["readings"].append(entry(reading))
+            found["readings"].append({**entry(reading), "needs": needs(reading)})
             (downloads / f"{reading.stem}.py").write_text(script(reading), encoding="utf-8")
             for name, text in reading.saved_files.items():
                 (downloads / f"{reading.stem}--{name}").write_text(text, encoding="utf-8")
     package = Path(__file__).resolve().parents[1]
     shutil.copy(package / "run" / "worker.py", folder / "worker.py")
     shutil.copy(package / "build" / "gpu_runner.py", folder / "runner.py")
+    found["wheels"] = {}
+    if python_version:
+        found["wheels"] = carry_wheels(folder, found, python_version)
     (folder / "manifest.json").write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
     return found
 
 
+def carry_wheels(folder: Path, found: dict, python_version: str) -> dict[str, str]:
+    """Download every wheel any reading needs, then keep those of the readings that fit the
+    carry; each reading's entry says what it needs carried. Distribution -> wheel file."""
+    for reading in found["readings"]:
+        reading["carry"] = closure(reading["needs"])
+    wanted = sorted({n for r in found["readings"] for n in r["carry"]})
+    wheels = download(wanted, python_version)
+    sizes = {n: wheels[n].stat().st_size for n in wanted}
+    used = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    budget = CARRY_MIB * 2**20 - used - 64 * 2**10  # the manifest still to come
+    (folder / "wheels").mkdir()
+    out = {}
+    for name in choose(found["readings"], sizes, budget):
+        shutil.copy(wheels[name], folder / "wheels" / wheels[name].name)
+        out[name] = wheels[name].name
+    return out
+
+
 def main(argv: list[str]) -> int:
+    python_version = None
+    if "--wheels" in argv:  # --wheels [3.12]: carry the readings' wheels for that Python
+        at = argv.index("--wheels")
+        given = argv[at + 1] if at + 1 < len(argv) and re.fullmatch(r"3\.\d+", argv[at + 1]) else None
+        python_version = given or GPU_PYTHON_VERSION
+        argv = argv[:at] + argv[at + (2 if given else 1) :]
     wanted = READING
     if "--reading" in argv:
         at = argv.index("--reading")
@@ -88,10 +198,13 @@ def main(argv: list[str]) -> int:
             print(f"gpu-prepare: --reading {wanted!r}: expected pytorch or tensorflow", file=sys.stderr)
             return 2
     folder = Path(argv[0]).resolve() if argv else DEFAULT
-    found = prepare(folder, wanted)
+    found = prepare(folder, wanted, python_version)
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     blocks = sum(len(r["blocks"]) for r in found["readings"])
-    print(f"{relative(folder)}: {len(found['readings'])} readings, {blocks} blocks, {size / 1024:.0f} KiB")
+    print(
+        f"{relative(folder)}: {len(found['readings'])} readings, {blocks} blocks, "
+        f"{len(found['wheels'])} wheels, {size / 2**20:.1f} MiB"
+    )
     return 0
 
 

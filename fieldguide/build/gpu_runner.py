@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 DEVICE_PROBE = """
@@ -52,6 +53,9 @@ print(json.dumps(out))
 """
 
 
+CARRY = "64 MiB"
+
+
 def describe(device: str) -> dict:
     done = subprocess.run([sys.executable, "-c", DEVICE_PROBE], capture_output=True, text=True, check=False)
     found = json.loads(done.stdout) if done.returncode == 0 else {"probe_error": done.stderr[-500:]}
@@ -64,12 +68,46 @@ def describe(device: str) -> dict:
     return found
 
 
+def unpack_wheels(folder: Path, wheels: dict) -> Path | None:
+    """The carried wheels unpacked into a fresh folder outside FOLDER, which the readings then
+    find on PYTHONPATH, as pip would have installed them (a wheel is a zip of its install)."""
+    if not wheels:
+        return None
+    site = Path(tempfile.mkdtemp(prefix="gpu-site-"))
+    for name in wheels.values():
+        with zipfile.ZipFile(folder / "wheels" / name) as wheel:
+            wheel.extractall(site)
+    return site
+
+
+MISSING_PROBE = """
+import importlib.metadata, json, sys
+missing = []
+for name in sys.argv[1:]:
+    try:
+        importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        missing.append(name)
+print(json.dumps(missing))
+"""
+
+
+def missing(names: list[str], env: dict) -> list[str]:
+    """Which of the distributions a reading needs this machine lacks, with the carried ones."""
+    if not names:
+        return []
+    done = subprocess.run([sys.executable, "-c", MISSING_PROBE, *names], capture_output=True, text=True, env=env)
+    return json.loads(done.stdout) if done.returncode == 0 else list(names)
+
+
 def printed_lines(text: str) -> list[str]:
     # As fieldguide/pages/outputs.printed_lines: trailing spaces and blank last lines do not count.
     return [line.rstrip() for line in text.rstrip("\n").split("\n")] if text.strip() else []
 
 
-def run_reading(folder: Path, reading: dict, device: str, deadline: float, placement: str | None) -> list[dict]:
+def run_reading(
+    folder: Path, reading: dict, device: str, deadline: float, placement: str | None, site: Path | None = None
+) -> list[dict]:
     work = Path(tempfile.mkdtemp(prefix=f"gpu-{reading['stem']}-"))
     script = work / reading["script"]
     shutil.copy(folder / "downloads" / reading["script"], script)
@@ -82,6 +120,12 @@ def run_reading(folder: Path, reading: dict, device: str, deadline: float, place
     # `torchrun` and the other console scripts beside this Python, as in an activated venv.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.pop("PYTHONPATH", None)
+    if site:
+        env["PYTHONPATH"] = str(site)
+    lacking = missing(reading.get("needs", []), env)
+    if lacking:
+        why = f"needs {', '.join(lacking)}: not on this machine, and not carried (the carry holds {CARRY})"
+        return [{"where": b["where"], "status": "not run", "detail": why} for b in reading["blocks"]]
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -179,10 +223,12 @@ def main(argv: list[str]) -> int:
         framework = "torch" if "torch" in report["device"] else "TensorFlow"
         print(f"DOCS_DEVICE=cuda, but {framework} sees no CUDA device: {report['device']}", file=sys.stderr)
         return 2
+    site = unpack_wheels(folder, manifest.get("wheels", {}))
+    report["carried"] = sorted(manifest.get("wheels", {}))
     for reading in manifest["readings"]:
         began = time.monotonic()
         placement = None if args.placement == "none" else (args.placement or args.device)
-        blocks = run_reading(folder, reading, args.device, deadline, placement)
+        blocks = run_reading(folder, reading, args.device, deadline, placement, site)
         report["readings"].append(
             {
                 "page": reading["page"],

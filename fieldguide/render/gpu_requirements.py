@@ -21,6 +21,7 @@ from packaging.utils import canonicalize_name
 from fieldguide import pins as requirements_file
 from fieldguide.project import ROOT
 
+PAGE, REGION = ROOT / "docs" / "interop.md", "gpu-environments"
 CPU = ROOT / "requirements.txt"
 RESOLVE = ROOT / "docs" / "data" / "gpu_resolve.json"
 TORCH, TENSORFLOW = ROOT / "requirements-gpu-torch.txt", ROOT / "requirements-gpu-tensorflow.txt"
@@ -86,3 +87,33 @@ def gpu_files() -> dict:
     cpu_text = CPU.read_text(encoding="utf-8")
     resolve = json.loads(RESOLVE.read_text(encoding="utf-8"))
     return {TORCH: torch_file(cpu_text, resolve), TENSORFLOW: tensorflow_file(cpu_text, resolve)}
+
+
+def environments_table(resolve: dict) -> str:
+    """The interop page's table: per GPU environment, the CUDA major and the cuDNN and NCCL
+    wheels the index resolves for it, from the resolve alone."""
+
+    def wheel(found: dict, prefix: str) -> str:
+        name = next(n for n in sorted(found) if n.startswith(prefix))
+        return f"`{name}` {found[name]}"
+
+    torch_cuda, tf_added = resolve["torch"]["cuda"], resolve["tensorflow"]["added"]
+    torch_major = torch_cuda["nvidia-cuda-runtime"].split(".")[0]
+    tf_major = next(n for n in tf_added if n.startswith("nvidia-cuda-runtime")).rsplit("-cu", 1)[1]
+    rows = [
+        "| file | on the GPU | the other framework | CUDA | cuDNN wheel | NCCL wheel |",
+        "|---|---|---|---:|---|---|",
+        f"| `{TORCH.name}` | PyTorch (`{resolve['torch']['requested']}`) | TensorFlow's CPU build, beside it "
+        f"| {torch_major} | {wheel(torch_cuda, 'nvidia-cudnn')} | {wheel(torch_cuda, 'nvidia-nccl')} |",
+        f"| `{TENSORFLOW.name}` | TensorFlow (`{resolve['tensorflow']['requested']}`) | none (no torch) "
+        f"| {tf_major} | {wheel(tf_added, 'nvidia-cudnn')} | {wheel(tf_added, 'nvidia-nccl')} |",
+        "",
+        f"Resolved against the package index on {resolve['date']} (Python {resolve['python']}, Linux x86-64, "
+        f"pip {resolve['pip']}) by `fieldguide/measure/gpu_resolve.py`; data: `docs/data/gpu_resolve.json`.",
+    ]
+    return "\n".join(rows)
+
+
+def interop_region() -> dict:
+    resolve = json.loads(RESOLVE.read_text(encoding="utf-8"))
+    return {PAGE: {REGION: environments_table(resolve)}}

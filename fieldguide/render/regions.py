@@ -77,7 +77,7 @@ def _line_counts() -> Wanted:
 def _gpu_requirements() -> Wanted:
     from fieldguide.render import gpu_requirements
 
-    return gpu_requirements.gpu_files()
+    return {**gpu_requirements.gpu_files(), **gpu_requirements.interop_region()}
 
 
 def _bench() -> Wanted:

@@ -162,7 +162,9 @@ def _watch(expected):
                     if name in compute or name.startswith("convolution") or name.startswith("scaled_dot_product"):
                         devices = {t.device.type for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)}
                         if devices and expected not in devices:
-                            watch.found.append((watch.line(), f"{'/'.join(sorted(devices))} (torch {name})"))
+                            # The stack is read for the first only: a CPU training loop has thousands.
+                            line = None if watch.found else watch.line()
+                            watch.found.append((line, f"{'/'.join(sorted(devices))} (torch {name})"))
                     return out
 
             self.mode = Placement
