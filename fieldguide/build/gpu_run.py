@@ -93,23 +93,30 @@ def choose(readings: list[dict], sizes: dict[str, int], budget: int) -> list[str
 
 def download(names: list[str], python_version: str) -> dict[str, Path]:
     """The pinned wheel of each distribution for that Python on Linux x86-64, from the package
-    index (cached in .cache/gpu-wheels)."""
+    index (cached in .cache/gpu-wheels); a distribution with no such wheel (an sdist only) is
+    left out, and so are the readings that need it."""
     pinned = pins.pins()
     cache = WHEEL_CACHE / python_version
     cache.mkdir(parents=True, exist_ok=True)
-    specs = [f"{n}=={pinned[n]}" for n in names if n in pinned]
-    if len(specs) != len(names):
-        raise SystemExit(f"gpu-prepare: no exact pin for {sorted(set(names) - set(pinned))} in requirements.txt")
-    command = [sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps"]
-    command += ["--only-binary=:all:", "--python-version", python_version, "--implementation", "cp", "-d", str(cache)]
-    command += [f"--platform={p}" for p in PLATFORMS] + specs
-    done = subprocess.run(command, capture_output=True, text=True, env=index_env(), check=False)
-    if done.returncode:
-        raise SystemExit(f"gpu-prepare: pip could not download the wheels:\n{done.stderr[-2000:]}")
+    unpinned = sorted(set(names) - set(pinned))
+    if unpinned:
+        raise SystemExit(f"gpu-prepare: no exact pin for {unpinned} in requirements.txt")
+
+    def cached(name: str) -> Path | None:
+        for wheel in cache.glob("*.whl"):
+            parts = wheel.name.split("-")
+            if canonicalize_name(parts[0]) == name and parts[1] == pinned[name]:
+                return wheel
+        return None
+
     out = {}
-    for wheel in cache.glob("*.whl"):
-        name = canonicalize_name(re.split(r"-\d", wheel.name, maxsplit=1)[0])
-        if name in names and wheel.name.split("-")[1] == pinned[name]:
+    for name in names:
+        if cached(name) is None:
+            command = [sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps"]
+            command += ["--only-binary=:all:", "--python-version", python_version, "--implementation", "cp"]
+            command += ["-d", str(cache), *(f"--platform={p}" for p in PLATFORMS), f"{name}=={pinned[name]}"]
+            subprocess.run(command, capture_output=True, text=True, env=index_env(), check=False)
+        if (wheel := cached(name)) is not None:
             out[name] = wheel
     return out
 
@@ -171,7 +178,8 @@ def carry_wheels(folder: Path, found: dict, python_version: str) -> dict[str, st
         reading["carry"] = closure(reading["needs"])
     wanted = sorted({n for r in found["readings"] for n in r["carry"]})
     wheels = download(wanted, python_version)
-    sizes = {n: wheels[n].stat().st_size for n in wanted}
+    # A distribution with no wheel for that Python cannot travel: its readings cost too much.
+    sizes = {n: wheels[n].stat().st_size if n in wheels else 2**62 for n in wanted}
     used = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     budget = CARRY_MIB * 2**20 - used - 64 * 2**10  # the manifest still to come
     (folder / "wheels").mkdir()
