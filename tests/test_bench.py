@@ -518,6 +518,8 @@ def _as_gpu_run(res: dict) -> dict:
     )
     res["device_gemm_peak"] = {"gflops": best["gflops"], "row": best["id"], "source": "the fastest fp32 GEMM row"}
     res["settings"]["tf32"] = "off in both (set explicitly)"
+    for r in res["rows"]:
+        r["device_peak_mib"] = None if r["framework"] == "numpy" else 64.0 + r["batch"] / 8
     return res
 
 
@@ -532,6 +534,11 @@ def test_a_gpu_run_names_its_gpu_and_gives_gemms_as_fractions_of_the_gpus_own_pe
     assert "of the measured peak (GPU rows: the GPU's fastest GEMM)" in g0
     best_line = next(line for line in g0.splitlines() if f"| {res['device_gemm_peak']['gflops']:.1f} |" in line)
     assert "| 100% |" in best_line or "| 100.0% |" in best_line, best_line
+    # Each row's allocator peak on the GPU, beside its time.
+    assert "| GPU allocator peak, MiB |" in g0
+    torch_gemm = next(r for r in res["rows"] if r["worker"] == "torch:eager" and r["task"] == "matmul")
+    assert any(line.endswith(f" {64 + torch_gemm['batch'] / 8:.0f} |") for line in g0.splitlines())
+    assert "| GPU allocator peak, MiB |" in report.first_call_region(res)
     del res["gpu"]["driver"]
     with pytest.raises(ValueError, match=r"a GPU run's description lacks \['driver'\]"):
         schema.validate(res)

@@ -80,7 +80,26 @@ def prepared(tmp_path_factory):
     (project / "docs" / "planted.md").write_text(PLANTED)
     done = run_python("-m", "fieldguide", "gpu-prepare", "build/gpu-run", cwd=project)
     assert done.returncode == 0, done.stderr
-    return project / "build" / "gpu-run"
+    folder = project / "build" / "gpu-run"
+    # The benchmark the runner starts last is the package's (test_bench.py runs its quick rows);
+    # here a stand-in answers at once, in the shape the runner reads.
+    assert (folder / "bench" / "fieldguide" / "measure" / "bench" / "run.py").is_file()
+    assert (folder / "bench" / "mkdocs.yml").is_file()
+    shutil.rmtree(folder / "bench" / "fieldguide")
+    (folder / "bench" / "fieldguide").mkdir()
+    (folder / "bench" / "fieldguide" / "__init__.py").write_text("")
+    (folder / "bench" / "fieldguide" / "__main__.py").write_text(BENCH_STAND_IN)
+    return folder
+
+
+BENCH_STAND_IN = """\
+import json, sys
+row = {"worker": "torch:eager", "task": "matmul", "variant": "default", "batch": 64, "gflops": 1.5,
+       "device_peak_mib": None}
+other = dict(row, worker="numpy:eager")
+result = {"rows": [row, other], "gpu": None, "device_gemm_peak": None, "total_s": 0.12, "argv": sys.argv[1:]}
+json.dump(result, open(sys.argv[sys.argv.index("--out") + 1], "w"))
+"""
 
 
 def test_the_folder_holds_the_pytorch_reading_and_a_runner_that_needs_no_package(prepared):
@@ -123,6 +142,13 @@ def test_a_cpu_rehearsal_reports_each_block(prepared, tmp_path):
     assert report["device"]["requested"] == "cpu"
     assert report["device"]["torch"]
     assert report["counts"] == {"failed": 1, "not run": 1, "output differs": 1, "ran": 1}
+    assert report["bench"] == {
+        "command": "python -m fieldguide measure bench --quick --device cpu",
+        "rows": [{"n": 64, "gflops": 1.5, "device_peak_mib": None}],
+        "gpu": None,
+        "device_gemm_peak": None,
+        "seconds": 0.1,
+    }
 
 
 def test_cuda_without_a_gpu_refuses_to_run_on_the_cpu(prepared, tmp_path):
@@ -159,6 +185,11 @@ def test_a_run_renders_its_device_counts_and_every_block_that_did_not_hold(prepa
     assert "| `docs/planted.md:21` | output differs: prints `three` |" in text
     assert "| `docs/planted.md:28` | failed: `ValueError: planted failure` |" in text
     assert "1 more block did not run because an earlier block of their reading failed." in text
+    report["bench"]["rows"] = [{"n": 8192, "gflops": 51234.4, "device_peak_mib": 768.2}]
+    report["readings"][0]["blocks"][0].update(status="not run", detail="needs lightning, tensorboard: not on this")
+    text = gpu_run_page.render(report)
+    assert "1 block did not run: its reading imports `lightning`, `tensorboard`, which neither" in text
+    assert "| n = 8192 | 51234 | 768 |" in text
 
 
 def test_prepare_refuses_a_folder_that_is_not_a_prepared_run(tmp_path):

@@ -79,6 +79,8 @@ from torch.utils.data import DataLoader, TensorDataset
 
 torch.manual_seed(SEED)
 torch.set_num_threads(1)
+# The GPU when DOCS_DEVICE=cuda, as on every page of the site; the CPU by default.
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
 
 train_loader = DataLoader(
     TensorDataset(torch.from_numpy(xs_train), torch.from_numpy(ys_train)),
@@ -86,20 +88,22 @@ train_loader = DataLoader(
     shuffle=True,
     generator=torch.Generator().manual_seed(SEED),
 )
-torch_model = nn.Sequential(nn.Linear(10, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 1))
+torch_model = nn.Sequential(nn.Linear(10, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 1)).to(device)
 optimizer = torch.optim.AdamW(torch_model.parameters(), lr=3e-3, weight_decay=1e-2)
 loss_fn = nn.MSELoss()
 
 
 def torch_predict(x: np.ndarray) -> np.ndarray:
     with torch.no_grad():
-        return torch_model(torch.from_numpy(x)).squeeze(1).numpy() * y_std + y_mean
+        prediction = torch_model(torch.from_numpy(x).to(device)).squeeze(1).cpu().numpy()
+        return prediction * y_std + y_mean
 
 
 torch_history = {"loss": [], "test_r2": []}
 for _epoch in range(EPOCHS):
     total = 0.0
     for xb, yb in train_loader:
+        xb, yb = xb.to(device), yb.to(device)
         optimizer.zero_grad()
         loss = loss_fn(torch_model(xb).squeeze(1), yb)
         loss.backward()

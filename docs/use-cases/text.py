@@ -175,6 +175,8 @@ from torch.utils.data import DataLoader, TensorDataset
 
 torch.manual_seed(SEED)
 torch.set_num_threads(1)
+# The GPU when DOCS_DEVICE=cuda, as on every page of the site; the CPU by default.
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
 
 
 class MeanEmbedding(nn.Module):
@@ -195,8 +197,9 @@ train_loader = DataLoader(
     shuffle=True,
     generator=torch.Generator().manual_seed(SEED),
 )
-test_ids_torch, test_y_torch = torch.from_numpy(ids_test), torch.from_numpy(y_test)
-torch_model = MeanEmbedding(VOCAB_SIZE, EMBED_DIM, len(CLASSES))
+test_ids_torch = torch.from_numpy(ids_test).to(device)
+test_y_torch = torch.from_numpy(y_test).to(device)
+torch_model = MeanEmbedding(VOCAB_SIZE, EMBED_DIM, len(CLASSES)).to(device)
 optimizer = torch.optim.Adam(torch_model.parameters(), lr=3e-3)
 loss_fn = nn.CrossEntropyLoss()
 
@@ -205,6 +208,7 @@ for _epoch in range(EPOCHS):
     torch_model.train()
     total, count = 0.0, 0
     for xb, yb in train_loader:
+        xb, yb = xb.to(device), yb.to(device)
         optimizer.zero_grad()
         loss = loss_fn(torch_model(xb), yb)
         loss.backward()
@@ -216,7 +220,7 @@ for _epoch in range(EPOCHS):
         torch_pred = torch_model(test_ids_torch).argmax(1)
     torch_history["loss"].append(total / count)
     torch_history["test_accuracy"].append((torch_pred == test_y_torch).float().mean().item())
-torch_pred = torch_pred.numpy()
+torch_pred = torch_pred.cpu().numpy()
 print(f"PyTorch test accuracy: {torch_history['test_accuracy'][-1]:.3f}")
 
 # %% [markdown]

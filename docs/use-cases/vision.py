@@ -67,6 +67,8 @@ from torch.utils.data import DataLoader, TensorDataset
 torch.manual_seed(SEED)
 # One thread: the result then does not depend on how many cores the machine has.
 torch.set_num_threads(1)
+# The GPU when DOCS_DEVICE=cuda, as on every page of the site; the CPU by default.
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
 
 # Channels first: (N, 1, 8, 8).
 train_loader = DataLoader(
@@ -75,8 +77,8 @@ train_loader = DataLoader(
     shuffle=True,
     generator=torch.Generator().manual_seed(SEED),
 )
-test_x_torch = torch.from_numpy(x_test[:, None])
-test_y_torch = torch.from_numpy(y_test)
+test_x_torch = torch.from_numpy(x_test[:, None]).to(device)
+test_y_torch = torch.from_numpy(y_test).to(device)
 
 torch_model = nn.Sequential(
     nn.Conv2d(1, 32, 3, padding=1),
@@ -87,7 +89,7 @@ torch_model = nn.Sequential(
     nn.Flatten(),
     nn.Dropout(0.3),
     nn.Linear(64 * 4 * 4, 10),
-)
+).to(device)
 optimizer = torch.optim.Adam(torch_model.parameters(), lr=2e-3)
 loss_fn = nn.CrossEntropyLoss()
 
@@ -96,6 +98,7 @@ for _epoch in range(EPOCHS):
     torch_model.train()
     total, count = 0.0, 0
     for xb, yb in train_loader:
+        xb, yb = xb.to(device), yb.to(device)
         optimizer.zero_grad()
         loss = loss_fn(torch_model(xb), yb)
         loss.backward()
@@ -107,7 +110,7 @@ for _epoch in range(EPOCHS):
         torch_pred = torch_model(test_x_torch).argmax(dim=1)
     torch_history["loss"].append(total / count)
     torch_history["test_accuracy"].append((torch_pred == test_y_torch).float().mean().item())
-torch_pred = torch_pred.numpy()
+torch_pred = torch_pred.cpu().numpy()
 print(f"PyTorch test accuracy after {EPOCHS} epochs: {torch_history['test_accuracy'][-1]:.3f}")
 
 # %% [markdown]

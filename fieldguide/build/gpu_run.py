@@ -9,6 +9,7 @@ they are built here, with what the worker needs to run them block by block:
     FOLDER/downloads/      the downloads and their saved files, byte for byte what the suite runs
     FOLDER/worker.py       fieldguide/run/worker.py, the suite's own worker (standard library only)
     FOLDER/runner.py       fieldguide/build/gpu_runner.py, which runs them (standard library only)
+    FOLDER/bench/          the package's sources, for the benchmark's quick GPU rows
     FOLDER/wheels/         with --wheels: the pinned wheels the readings import beyond torch, for
                            the GPU machine's Python, as many readings' worth as fit the carry
 
@@ -164,6 +165,14 @@ def prepare(folder: Path = DEFAULT, wanted: str = READING, python_version: str |
     package = Path(__file__).resolve().parents[1]
     shutil.copy(package / "run" / "worker.py", folder / "worker.py")
     shutil.copy(package / "build" / "gpu_runner.py", folder / "runner.py")
+    # The benchmark's quick GPU rows: the package's own sources (0.4 MiB) in a folder that
+    # `python -m fieldguide measure bench` recognises as a checkout (its mkdocs.yml).
+    bench = folder / "bench"
+    for source in package.rglob("*.py"):
+        target = bench / "fieldguide" / source.relative_to(package)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+    (bench / "mkdocs.yml").write_text("# the checkout's root, for fieldguide.project.find_root\n", encoding="utf-8")
     found["wheels"] = {}
     if python_version:
         found["wheels"] = carry_wheels(folder, found, python_version)

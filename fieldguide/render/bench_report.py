@@ -380,8 +380,9 @@ def g0_region(res: dict) -> str:
     gpu_peak = (res.get("device_gemm_peak") or {}).get("gflops")
     peak_name = "of the measured peak (GPU rows: the GPU's fastest GEMM)" if gpu_peak else "of the measured FMA peak"
     out = [
-        f"| n | dtype | library | GFLOP/s | {peak_name} | of the computed peak | x the probe's GFLOP/s |",
-        "|---:|---|---|---:|---:|---:|---:|",
+        f"| n | dtype | library | GFLOP/s | {peak_name} | of the computed peak | x the probe's GFLOP/s |"
+        + (" GPU allocator peak, MiB |" if gpu_peak else ""),
+        "|---:|---|---|---:|---:|---:|---:|" + ("---:|" if gpu_peak else ""),
     ]
     for r in gemm:
         g = groups[f"{r['model']}/matmul/b{r['batch']}"]
@@ -397,7 +398,7 @@ def g0_region(res: dict) -> str:
             of_fma, of_computed = pct(r["gflops"] / gpu_peak), "n/a"
         out.append(
             f"| {r['batch']} | {dtype} | {FRAMEWORK[r['framework']]} | {r['gflops']:.1f} | {of_fma} | "
-            f"{of_computed} | {rel:.2f} |"
+            f"{of_computed} | {rel:.2f} |" + (f" {mib(r.get('device_peak_mib'))} |" if gpu_peak else "")
         )
     out += ["", "| ratio of times | n | ratio, 95% interval | verdict |", "|---|---:|---:|---|"]
     names = {
@@ -446,18 +447,24 @@ def first_call_region(res: dict) -> str:
     models = list(GROUP_OF)
     modes = [f"{fw}:{m}" for fw, m in MODE_COLUMNS]
     rows.sort(key=lambda r: (models.index(r["model"]), modes.index(r["worker"])))
+    gpu = res["device"] == "cuda"  # a GPU run adds each row's allocator peak on the device
     out = [
-        "| model | mode | first call, s | later processes' first calls, s | steady step, ms | peak RSS growth, MiB |",
-        "|---|---|---:|---:|---:|---:|",
+        "| model | mode | first call, s | later processes' first calls, s | steady step, ms | peak RSS growth, MiB |"
+        + (" GPU allocator peak, MiB |" if gpu else ""),
+        "|---|---|---:|---:|---:|---:|" + ("---:|" if gpu else ""),
     ]
     for r in rows:
         rss = "n/a" if r["rss_growth_mib"] is None else f"{r['rss_growth_mib']:.0f}"
         later = ", ".join(f"{x:.2f}" for x in r["first_call_later_s"]) or "n/a"
         out.append(
             f"| {r['model']} | {MODE_LABEL[r['worker']]} | {r['first_call_s']:.2f} | {later} | "
-            f"{ms(r['geomean_s'])} | {rss} |"
+            f"{ms(r['geomean_s'])} | {rss} |" + (f" {mib(r.get('device_peak_mib'))} |" if gpu else "")
         )
     return "\n".join(out)
+
+
+def mib(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
 
 
 def api_region(res: dict) -> str:

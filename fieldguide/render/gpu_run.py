@@ -62,8 +62,22 @@ def render(report: dict | None) -> str:
     if after_failure:
         blocks_word = "block" if after_failure == 1 else "blocks"
         out += ["", f"{after_failure} more {blocks_word} did not run because an earlier block of their reading failed."]
-    if len(details) > after_failure:
-        out += ["", f"{len(details) - after_failure} blocks did not run: the run's time budget ran out first."]
+    lacking = [d for d in details if d.startswith("needs ")]
+    if lacking:
+        names = sorted({n for d in lacking for n in d.removeprefix("needs ").split(":")[0].split(", ")})
+        one = len(lacking) == 1
+        out += [
+            "",
+            f"{len(lacking)} {'block' if one else 'blocks'} did not run: "
+            f"{'its reading imports' if one else 'their readings import'} {', '.join(f'`{n}`' for n in names)}, "
+            "which neither the GPU machine nor the 64 MiB carried to it held.",
+        ]
+    if (late := len(details) - after_failure - len(lacking)) > 0:
+        out += ["", f"{late} blocks did not run: the run's time budget ran out first."]
+    if report.get("bench", {}).get("rows"):
+        out += ["", "| GEMM, fp32, PyTorch on the GPU | GFLOP/s | allocator peak, MiB |", "|---:|---:|---:|"]
+        out += [f"| n = {r['n']} | {r['gflops']:.0f} | {r['device_peak_mib']:.0f} |" for r in report["bench"]["rows"]]
+        out += ["", f"From the benchmark's quick GPU rows in the same run (`{report['bench']['command']}`)."]
     return "\n".join(out) + "\n"
 
 

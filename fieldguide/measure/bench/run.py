@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib.metadata
+import importlib.util
 import json
 import math
 import os
@@ -298,12 +299,17 @@ class Process:
 
 
 def versions() -> dict:
+    """The installed versions; None for one this machine lacks (the GPU check's has no TensorFlow)."""
     out = {"python": platform.python_version()}
-    for dist, key in (("torch", "torch"), ("tensorflow-cpu", "tensorflow"), ("keras", "keras"), ("numpy", "numpy")):
-        try:
-            out[key] = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            out[key] = importlib.metadata.version("tensorflow") if key == "tensorflow" else None
+    for dists, key in ((("torch",), "torch"), (("tensorflow-cpu", "tensorflow"), "tensorflow"),
+                       (("keras",), "keras"), (("numpy",), "numpy")):  # fmt: skip
+        out[key] = None
+        for dist in dists:
+            try:
+                out[key] = importlib.metadata.version(dist)
+                break
+            except importlib.metadata.PackageNotFoundError:
+                continue
     return out
 
 
@@ -487,8 +493,10 @@ def calibrate_all(workers: list[dict], procs: dict[str, Process], block_s: float
 def run(quick: bool, device: str, threads: int, workers: list[dict] | None = None, log=print, **overrides) -> dict:
     t0 = time.perf_counter()
     cpu = machine.describe()
-    # TensorFlow's rows on a GPU need its CUDA build; tensorflow-cpu (beside CUDA torch) runs none.
-    tf_rows = device == "cpu" or not tensorflow_cpu_build()
+    # TensorFlow's rows on a GPU need its CUDA build; tensorflow-cpu (beside CUDA torch) runs none,
+    # and a machine without TensorFlow (the GPU check's) none at all.
+    has_tf = importlib.util.find_spec("tensorflow") is not None
+    tf_rows = has_tf and (device == "cpu" or not tensorflow_cpu_build())
     settings = {**settings_for(quick, device, threads, cpu["bf16_hardware"]), "tf_rows": tf_rows, **overrides}
     # bf16 GEMM rows where the CPU has bf16 units; on a GPU, the fp32 rows only.
     bf16 = cpu["bf16_hardware"] and device == "cpu"
