@@ -76,7 +76,9 @@ def render(report: dict | None) -> str:
         out += ["", f"{late} blocks did not run: the run's time budget ran out first."]
     if report.get("bench", {}).get("rows"):
         out += ["", "| GEMM, fp32, PyTorch on the GPU | GFLOP/s | allocator peak, MiB |", "|---:|---:|---:|"]
-        out += [f"| n = {r['n']} | {r['gflops']:.0f} | {r['device_peak_mib']:.0f} |" for r in report["bench"]["rows"]]
+        for r in report["bench"]["rows"]:
+            peak = "n/a" if r["device_peak_mib"] is None else f"{r['device_peak_mib']:.0f}"
+            out.append(f"| n = {r['n']} | {r['gflops']:.0f} | {peak} |")
         out += ["", f"From the benchmark's quick GPU rows in the same run (`{report['bench']['command']}`)."]
     return "\n".join(out) + "\n"
 
