@@ -24,7 +24,7 @@ import pytest
 from sybil import Sybil
 
 from fieldguide.run.accounting import BlockAccounting
-from fieldguide.run.executor import device_name, parse_document, stop_page
+from fieldguide.run.executor import device_name, parse_document, placement, stop_page
 
 # Sybil's document namespace holds each page's reading processes; its teardown ends them.
 pytest_collect_file = Sybil(parsers=[parse_document], path="docs", patterns=["*.md"], teardown=stop_page).pytest()
@@ -34,6 +34,7 @@ def pytest_configure(config):
     config.pluginmanager.register(BlockAccounting(config), "docs-block-accounting")
     try:
         name = device_name()
+        placement()
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
     if name == "cuda" and not hasattr(config, "workerinput"):
@@ -74,7 +75,7 @@ def cuda_missing() -> str:
     import subprocess
     import sys
 
-    from fieldguide.run.executor import tensorflow_cpu_build
+    from fieldguide.pins import tensorflow_cpu_build
 
     # TensorFlow (6 s to import here) only when PyTorch saw a device: one missing is the answer.
     check = "import torch\nif not torch.cuda.is_available(): print('PyTorch sees no CUDA device')\n"

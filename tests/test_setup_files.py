@@ -140,6 +140,13 @@ def test_unknown_device_is_an_error():
     assert "DOCS_DEVICE='tpu': expected cpu or cuda" in done.stderr
 
 
+def test_an_unknown_placement_device_is_an_error():
+    args = ["-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", "tests/test_setup_files.py"]
+    done = run_python(*args, env={"DOCS_DEVICE": "cpu", "DOCS_PLACEMENT": "gpu"}, timeout=120)
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "DOCS_PLACEMENT='gpu': expected cpu or cuda" in done.stderr
+
+
 def test_cuda_without_a_gpu_errors_instead_of_passing():
     import torch
 

@@ -26,6 +26,7 @@ import pytest
 from fieldguide.pages.blocks import Line, PythonBlock, relative
 from fieldguide.pages.outputs import DocsBlockError, compare_output, update_expected
 from fieldguide.pages.readings import Reading, block_spans, page_readings, script
+from fieldguide.pins import tensorflow_cpu_build
 from fieldguide.project import ROOT
 
 
@@ -254,18 +255,9 @@ def placement() -> str | None:
     """The device each block's compute must run on: DOCS_PLACEMENT, else cuda on a GPU run.
     (DOCS_PLACEMENT=cpu rehearses the check here; a planted cuda on the CPU makes it fail.)"""
     name = os.environ.get("DOCS_PLACEMENT", "").strip().lower()
+    if name not in ("", "cpu", "cuda"):
+        raise ValueError(f"DOCS_PLACEMENT={name!r}: expected cpu or cuda (or unset: cuda on a GPU run)")
     return name or ("cuda" if device_name() == "cuda" else None)
-
-
-def tensorflow_cpu_build() -> bool:
-    """Whether the TensorFlow installed is tensorflow-cpu, which never sees a GPU."""
-    from importlib import metadata
-
-    try:
-        metadata.version("tensorflow-cpu")
-    except metadata.PackageNotFoundError:
-        return False
-    return True
 
 
 def evaluate(example) -> None:

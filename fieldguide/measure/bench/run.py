@@ -52,6 +52,7 @@ from fieldguide.measure.bench.task import (
     batch_for,
 )
 from fieldguide.measure.bench.worker import row_key
+from fieldguide.pins import tensorflow_cpu_build
 from fieldguide.project import ROOT
 
 RUNS = ROOT / "docs" / "data" / "bench-runs"  # every committed run; fieldguide/measure/bench/evidence.py reads them
@@ -311,14 +312,6 @@ def versions() -> dict:
             except importlib.metadata.PackageNotFoundError:
                 continue
     return out
-
-
-def tensorflow_cpu_build() -> bool:
-    try:
-        importlib.metadata.version("tensorflow-cpu")
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
 
 
 def settings_for(quick: bool, device: str, threads: int, bf16: bool) -> dict:
