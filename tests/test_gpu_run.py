@@ -234,16 +234,25 @@ def test_carried_wheels_are_unpacked_and_a_reading_needing_what_is_missing_is_no
     shutil.copytree(prepared, folder)
     (folder / "wheels").mkdir()
     _wheel(folder / "wheels" / "plantedpkg-1.0-py3-none-any.whl", "plantedpkg", "1.0")
+    # A wheel of a distribution this Python already has, and one built for another Python: neither unpacked.
+    _wheel(folder / "wheels" / "numpy-0.0-py3-none-any.whl", "numpy", "0.0")
+    _wheel(folder / "wheels" / "otherpy-1.0-cp29-cp29-manylinux_2_28_x86_64.whl", "otherpy", "1.0")
     manifest = json.loads((folder / "manifest.json").read_text())
     carried, lacking = manifest["readings"][0], json.loads(json.dumps(manifest["readings"][0]))
     carried["needs"] = ["plantedpkg"]
     lacking.update(needs=["plantedpkg", "not-a-real-dist"], stem="planted-lacking")
-    manifest.update(readings=[carried, lacking], wheels={"plantedpkg": "plantedpkg-1.0-py3-none-any.whl"})
+    wheels = {
+        "plantedpkg": "plantedpkg-1.0-py3-none-any.whl",
+        "numpy": "numpy-0.0-py3-none-any.whl",
+        "otherpy": "otherpy-1.0-cp29-cp29-manylinux_2_28_x86_64.whl",
+    }
+    manifest.update(readings=[carried, lacking], wheels=wheels)
     (folder / "manifest.json").write_text(json.dumps(manifest))
     report_path = tmp_path / "report.json"
     run_python("-I", str(folder / "runner.py"), str(folder), "--device", "cpu", "--out", str(report_path), cwd=tmp_path)
     report = json.loads(report_path.read_text())
-    assert report["carried"] == ["plantedpkg"]
+    assert report["carried"] == ["numpy", "otherpy", "plantedpkg"]
+    assert report["unpacked"] == ["plantedpkg"]
     first, second = report["readings"]
     assert [b["status"] for b in first["blocks"]] == ["ran", "output differs", "failed", "not run"]
     assert {b["status"] for b in second["blocks"]} == {"not run"}

@@ -68,16 +68,22 @@ def describe(device: str) -> dict:
     return found
 
 
-def unpack_wheels(folder: Path, wheels: dict) -> Path | None:
-    """The carried wheels unpacked into a fresh folder outside FOLDER, which the readings then
-    find on PYTHONPATH, as pip would have installed them (a wheel is a zip of its install)."""
-    if not wheels:
-        return None
+def unpack_wheels(folder: Path, wheels: dict) -> tuple[Path | None, list[str]]:
+    """The carried wheels this Python lacks, unpacked into a fresh folder outside FOLDER that the
+    readings then find on PYTHONPATH, as pip would have installed them (a wheel is a zip of its
+    install); the folder and the names unpacked. A distribution this Python already has is left
+    alone (so a rehearsal with .venv's Python runs on .venv's packages), and so is a wheel built
+    for another Python (`cp312` on 3.11)."""
+    lacking = set(missing(sorted(wheels), {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}))
+    here = f"cp{sys.version_info.major}{sys.version_info.minor}"
+    usable = {n: f for n, f in wheels.items() if n in lacking and f.split("-")[-3] in (here, "py3", "py2.py3")}
+    if not usable:
+        return None, []
     site = Path(tempfile.mkdtemp(prefix="gpu-site-"))
-    for name in wheels.values():
+    for name in usable.values():
         with zipfile.ZipFile(folder / "wheels" / name) as wheel:
             wheel.extractall(site)
-    return site
+    return site, sorted(usable)
 
 
 MISSING_PROBE = """
@@ -256,7 +262,7 @@ def main(argv: list[str]) -> int:
         framework = "torch" if "torch" in report["device"] else "TensorFlow"
         print(f"DOCS_DEVICE=cuda, but {framework} sees no CUDA device: {report['device']}", file=sys.stderr)
         return 2
-    site = unpack_wheels(folder, manifest.get("wheels", {}))
+    site, report["unpacked"] = unpack_wheels(folder, manifest.get("wheels", {}))
     report["carried"] = sorted(manifest.get("wheels", {}))
     for reading in manifest["readings"]:
         began = time.monotonic()
