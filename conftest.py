@@ -75,7 +75,7 @@ def cuda_missing() -> str:
     import subprocess
     import sys
 
-    from fieldguide.pins import tensorflow_cpu_build
+    from fieldguide.project import tensorflow_cpu_build
 
     # TensorFlow (6 s to import here) only when PyTorch saw a device: one missing is the answer.
     check = "import torch\nif not torch.cuda.is_available(): print('PyTorch sees no CUDA device')\n"

@@ -147,15 +147,3 @@ def driver_problem(major: int, driver: str | None) -> str:
     if int(driver.split(".")[0]) < need:
         return f"NVIDIA driver {driver} is too old for CUDA {major} builds: they need driver {need} or newer"
     return ""
-
-
-def tensorflow_cpu_build() -> bool:
-    """Whether the TensorFlow installed is tensorflow-cpu, which never sees a GPU (the build beside
-    CUDA torch in requirements.txt and requirements-gpu-torch.txt)."""
-    from importlib import metadata
-
-    try:
-        metadata.version("tensorflow-cpu")
-    except metadata.PackageNotFoundError:
-        return False
-    return True

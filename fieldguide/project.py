@@ -32,3 +32,16 @@ def snippet_folder(*parts: str) -> Path:
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
     return folder
+
+
+def tensorflow_cpu_build() -> bool:
+    """Whether the TensorFlow installed is tensorflow-cpu, which never sees a GPU (the build beside
+    CUDA torch in requirements.txt and requirements-gpu-torch.txt). Here, with the standard library
+    only, because the benchmark also runs from a bare copy of the package on a GPU machine."""
+    from importlib import metadata
+
+    try:
+        metadata.version("tensorflow-cpu")
+    except metadata.PackageNotFoundError:
+        return False
+    return True

@@ -259,3 +259,45 @@ def test_carried_wheels_are_unpacked_and_a_reading_needing_what_is_missing_is_no
     assert second["blocks"][0]["detail"] == (
         "needs not-a-real-dist: not on this machine, and not carried (the carry holds 64 MiB)"
     )
+
+
+def _module_imports(path) -> set[str]:
+    """Modules imported at a file's top level (not inside functions: those run only when called);
+    `from package import module` counts as the module."""
+    import ast
+
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        for sub in ast.walk(node) if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) else []:
+            if isinstance(sub, ast.Import):
+                found.update(alias.name for alias in sub.names)
+            elif isinstance(sub, ast.ImportFrom) and sub.module and not sub.level:
+                found.update(f"{sub.module}.{alias.name}" for alias in sub.names)
+    return found
+
+
+def test_the_carried_benchmark_imports_only_what_a_gpu_machine_has_or_the_carry_brings():
+    """gpu-run starts `measure bench` from a bare copy of the package, on a machine with Python and torch and
+    nothing else but the carried wheels (numpy): its modules may import nothing more at their top level."""
+    import sys
+
+    package = gpu_run.ROOT / "fieldguide"
+    todo = ["fieldguide.measure.bench.run", "fieldguide.measure.bench.worker", "fieldguide.__main__"]
+    todo += ["fieldguide.measure.bench.workloads_torch", "fieldguide.measure.bench.workloads_numpy"]
+    seen, outside = set(), set()
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")[1:]
+        # `fieldguide.project.ROOT` is a name in a module: the longest prefix that is a file is the module.
+        while parts and not package.joinpath(*parts).with_suffix(".py").is_file():
+            parts = parts[:-1]
+        path = package.joinpath(*parts).with_suffix(".py") if parts else package / "__init__.py"
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        for imported in _module_imports(path):
+            if imported.split(".")[0] == "fieldguide":
+                todo.append(imported)
+            else:
+                outside.add(imported.split(".")[0])
+    assert outside - set(sys.stdlib_module_names) <= {"numpy", "torch"}, outside - set(sys.stdlib_module_names)

@@ -26,8 +26,7 @@ import pytest
 from fieldguide.pages.blocks import Line, PythonBlock, relative
 from fieldguide.pages.outputs import DocsBlockError, compare_output, update_expected
 from fieldguide.pages.readings import Reading, block_spans, page_readings, script
-from fieldguide.pins import tensorflow_cpu_build
-from fieldguide.project import ROOT
+from fieldguide.project import ROOT, tensorflow_cpu_build
 
 
 def clean_environment() -> dict[str, str]:
