@@ -52,8 +52,7 @@ from fieldguide.measure.bench.task import (
     batch_for,
 )
 from fieldguide.measure.bench.worker import row_key
-from fieldguide.project import tensorflow_cpu_build
-from fieldguide.project import ROOT
+from fieldguide.project import ROOT, tensorflow_cpu_build
 
 RUNS = ROOT / "docs" / "data" / "bench-runs"  # every committed run; fieldguide/measure/bench/evidence.py reads them
 HARNESS_VERSION = "4"
