@@ -10,6 +10,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from fieldguide import pins as requirements_file
+from fieldguide.measure import gpu_resolve
 from fieldguide.render import gpu_requirements
 from fieldguide.render import regions as generate
 from tests_support import ROOT, run_python
@@ -74,7 +75,7 @@ def test_gpu_requirements_are_generated_from_the_cpu_set_and_the_resolve():
     assert "torch" not in tf_set
     assert "tensorflow-cpu" not in tf_set
     # One CUDA major per set: cu13 wheels (unsuffixed or -cu13) for torch, -cu12 for TensorFlow.
-    cuda = [n for n in tf_set if gpu_requirements.cuda_wheel(n)]
+    cuda = [n for n in tf_set if gpu_resolve.cuda_wheel(n)]
     assert cuda
     assert all(n.endswith("-cu12") for n in cuda), cuda
     assert {n for n in torch_set if n.endswith("-cu12")} == set()

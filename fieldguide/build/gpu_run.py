@@ -24,14 +24,13 @@ import re
 import shutil
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
-from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from fieldguide import pins
 from fieldguide.measure.drift import index_env
+from fieldguide.measure.gpu_resolve import requires
 from fieldguide.pages.blocks import relative
 from fieldguide.pages.readings import block_spans, page_readings, reading_install, script
 from fieldguide.project import ROOT
@@ -57,28 +56,15 @@ def needs(reading) -> list[str]:
 def closure(names: list[str]) -> list[str]:
     """`names` and what they require, read from this environment's metadata, without torch and
     what torch itself requires (the GPU machine has those with its torch)."""
-    torch_side = {"torch", *_requires("torch")}
+    torch_side = {"torch", *requires("torch")}
     found, todo = set(), list(names)
     while todo:
         name = canonicalize_name(todo.pop())
         if name in found or name in torch_side:
             continue
         found.add(name)
-        todo.extend(_requires(name))
+        todo.extend(requires(name))
     return sorted(found)
-
-
-def _requires(name: str) -> list[str]:
-    try:
-        found = metadata.requires(name) or []
-    except metadata.PackageNotFoundError:
-        return []
-    out = []
-    for text in found:
-        req = Requirement(text)
-        if req.marker is None or req.marker.evaluate({"extra": ""}):
-            out.append(canonicalize_name(req.name))
-    return out
 
 
 def choose(readings: list[dict], sizes: dict[str, int], budget: int) -> list[str]:

@@ -61,19 +61,27 @@ def resolve(lines: list[str]) -> dict[str, str]:
     return {canonicalize_name(i["metadata"]["name"]): i["metadata"]["version"] for i in found}
 
 
+def requires(name: str) -> list[str]:
+    """What an installed distribution requires here, read from its metadata: only what applies on
+    this platform without extras (an extra's torch, `pkg[torch]`, is not installed)."""
+    try:
+        found = metadata.requires(name) or []
+    except metadata.PackageNotFoundError:
+        return []
+    out = []
+    for text in found:
+        req = Requirement(text)
+        if req.marker is None or req.marker.evaluate({"extra": ""}):
+            out.append(canonicalize_name(req.name))
+    return out
+
+
 def needs_torch(pinned: set[str]) -> list[str]:
     """torch and every pinned distribution that requires it, directly or through another."""
-    requires = {}
-    for name in pinned:
-        try:
-            found = metadata.requires(name) or []
-        except metadata.PackageNotFoundError:
-            continue
-        # Only unconditional requirements: an extra's torch (`pkg[torch]`) is not installed.
-        requires[name] = {canonicalize_name(Requirement(r).name) for r in found if "extra" not in r}
+    required = {name: set(requires(name)) for name in pinned}
     closure = {"torch"}
     while True:
-        more = {name for name, deps in requires.items() if deps & closure} - closure
+        more = {name for name, deps in required.items() if deps & closure} - closure
         if not more:
             return sorted(closure)
         closure |= more

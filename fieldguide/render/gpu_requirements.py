@@ -19,6 +19,7 @@ import json
 from packaging.utils import canonicalize_name
 
 from fieldguide import pins as requirements_file
+from fieldguide.measure.gpu_resolve import cuda_wheel
 from fieldguide.project import ROOT
 
 PAGE, REGION = ROOT / "docs" / "interop.md", "gpu-environments"
@@ -26,13 +27,6 @@ CPU = ROOT / "requirements.txt"
 RESOLVE = ROOT / "docs" / "data" / "gpu_resolve.json"
 TORCH, TENSORFLOW = ROOT / "requirements-gpu-torch.txt", ROOT / "requirements-gpu-tensorflow.txt"
 LINUX = ' ; platform_system == "Linux"'
-# The resolve's own test of a CUDA wheel, kept in one place.
-CUDA_PREFIXES = ("nvidia-", "cuda-")
-
-
-def cuda_wheel(name: str) -> bool:
-    name = canonicalize_name(name)
-    return name.startswith(CUDA_PREFIXES) or name == "triton"
 
 
 def header(framework: str, lines: str, resolve: dict) -> str:
