@@ -23,6 +23,7 @@ with contextlib.suppress(ImportError):
 import pytest
 from sybil import Sybil
 
+from fieldguide.project import tensorflow_cpu_build
 from fieldguide.run.accounting import BlockAccounting
 from fieldguide.run.executor import device_name, parse_document, placement, stop_page
 
@@ -74,8 +75,6 @@ def cuda_missing() -> str:
     stated choice for one environment (requirements-gpu-torch.txt), and never sees one."""
     import subprocess
     import sys
-
-    from fieldguide.project import tensorflow_cpu_build
 
     # TensorFlow (6 s to import here) only when PyTorch saw a device: one missing is the answer.
     check = "import torch\nif not torch.cuda.is_available(): print('PyTorch sees no CUDA device')\n"

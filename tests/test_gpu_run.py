@@ -186,7 +186,9 @@ def test_a_run_renders_its_device_counts_and_every_block_that_did_not_hold(prepa
     assert "| `docs/planted.md:28` | failed: `ValueError: planted failure` |" in text
     assert "1 more block did not run because an earlier block of their reading failed." in text
     report["bench"]["rows"] = [{"n": 8192, "gflops": 51234.4, "device_peak_mib": 768.2}]
-    report["readings"][0]["blocks"][0].update(status="not run", detail="needs lightning, tensorboard: not on this")
+    report["readings"][0]["blocks"][0].update(
+        status="not run", detail="needs lightning, tensorboard: not on this", needs=["lightning", "tensorboard"]
+    )
     text = gpu_run_page.render(report)
     assert "1 block did not run: its reading imports `lightning`, `tensorboard`, which neither" in text
     assert "| n = 8192 | 51234 | 768 |" in text
@@ -259,6 +261,7 @@ def test_carried_wheels_are_unpacked_and_a_reading_needing_what_is_missing_is_no
     assert second["blocks"][0]["detail"] == (
         "needs not-a-real-dist: not on this machine, and not carried (the carry holds 64 MiB)"
     )
+    assert second["blocks"][0]["needs"] == ["not-a-real-dist"]
 
 
 def _module_imports(path) -> set[str]:

@@ -139,7 +139,7 @@ def prepare(folder: Path = DEFAULT, wanted: str = READING, python_version: str |
         shutil.rmtree(folder)
     downloads = folder / "downloads"
     downloads.mkdir(parents=True)
-    found = {"reading": wanted, "readings": []}
+    found = {"reading": wanted, "carry_mib": CARRY_MIB, "readings": []}
     for page in sorted((ROOT / "docs").rglob("*.md")):
         for reading in page_readings(page):
             if reading.name != wanted:

@@ -53,9 +53,6 @@ print(json.dumps(out))
 """
 
 
-CARRY = "64 MiB"
-
-
 def describe(device: str) -> dict:
     done = subprocess.run([sys.executable, "-c", DEVICE_PROBE], capture_output=True, text=True, check=False)
     found = json.loads(done.stdout) if done.returncode == 0 else {"probe_error": done.stderr[-500:]}
@@ -145,16 +142,8 @@ def printed_lines(text: str) -> list[str]:
 
 
 def run_reading(
-    folder: Path, reading: dict, device: str, deadline: float, placement: str | None, site: Path | None = None
+    folder: Path, reading: dict, device: str, deadline: float, placement: str | None, site: Path | None, carry: str
 ) -> list[dict]:
-    work = Path(tempfile.mkdtemp(prefix=f"gpu-{reading['stem']}-"))
-    script = work / reading["script"]
-    shutil.copy(folder / "downloads" / reading["script"], script)
-    for name in reading["saved"]:
-        shutil.copy(folder / "downloads" / f"{reading['stem']}--{name}", work / name)
-    # Under a name no block imports, started with -m so the reading's folder heads sys.path.
-    shutil.copy(folder / "worker.py", work / "_suite_worker.py")
-    log = (work / ".worker.log").open("w+", encoding="utf-8")
     env = {**os.environ, "DOCS_DEVICE": device}
     # `torchrun` and the other console scripts beside this Python, as in an activated venv.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -163,8 +152,16 @@ def run_reading(
         env["PYTHONPATH"] = str(site)
     lacking = missing(reading.get("needs", []), env)
     if lacking:
-        why = f"needs {', '.join(lacking)}: not on this machine, and not carried (the carry holds {CARRY})"
-        return [{"where": b["where"], "status": "not run", "detail": why} for b in reading["blocks"]]
+        why = f"needs {', '.join(lacking)}: not on this machine, and not carried (the carry holds {carry})"
+        return [{"where": b["where"], "status": "not run", "detail": why, "needs": lacking} for b in reading["blocks"]]
+    work = Path(tempfile.mkdtemp(prefix=f"gpu-{reading['stem']}-"))
+    script = work / reading["script"]
+    shutil.copy(folder / "downloads" / reading["script"], script)
+    for name in reading["saved"]:
+        shutil.copy(folder / "downloads" / f"{reading['stem']}--{name}", work / name)
+    # Under a name no block imports, started with -m so the reading's folder heads sys.path.
+    shutil.copy(folder / "worker.py", work / "_suite_worker.py")
+    log = (work / ".worker.log").open("w+", encoding="utf-8")
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -264,10 +261,11 @@ def main(argv: list[str]) -> int:
         return 2
     site, report["unpacked"] = unpack_wheels(folder, manifest.get("wheels", {}))
     report["carried"] = sorted(manifest.get("wheels", {}))
+    report["carry_mib"] = manifest["carry_mib"]
     for reading in manifest["readings"]:
         began = time.monotonic()
         placement = None if args.placement == "none" else (args.placement or args.device)
-        blocks = run_reading(folder, reading, args.device, deadline, placement, site)
+        blocks = run_reading(folder, reading, args.device, deadline, placement, site, f"{report['carry_mib']} MiB")
         report["readings"].append(
             {
                 "page": reading["page"],

@@ -62,15 +62,15 @@ def render(report: dict | None) -> str:
     if after_failure:
         blocks_word = "block" if after_failure == 1 else "blocks"
         out += ["", f"{after_failure} more {blocks_word} did not run because an earlier block of their reading failed."]
-    lacking = [d for d in details if d.startswith("needs ")]
+    lacking = [b["needs"] for _page, b in blocks if b["status"] == "not run" and b.get("needs")]
     if lacking:
-        names = sorted({n for d in lacking for n in d.removeprefix("needs ").split(":")[0].split(", ")})
+        names = sorted({n for needs in lacking for n in needs})
         one = len(lacking) == 1
         out += [
             "",
             f"{len(lacking)} {'block' if one else 'blocks'} did not run: "
             f"{'its reading imports' if one else 'their readings import'} {', '.join(f'`{n}`' for n in names)}, "
-            "which neither the GPU machine nor the 64 MiB carried to it held.",
+            f"which neither the GPU machine nor the {report['carry_mib']} MiB carried to it held.",
         ]
     if (late := len(details) - after_failure - len(lacking)) > 0:
         out += ["", f"{late} blocks did not run: the run's time budget ran out first."]

@@ -332,7 +332,7 @@ def settings_for(quick: bool, device: str, threads: int, bf16: bool) -> dict:
         "wait_env": WAIT_ENV,
         "malloc_env": MALLOC_ENV,
         "idle_workers": "stopped (SIGSTOP) between their blocks",
-        "bf16_gemm": bf16 and device == "cpu",
+        "bf16_gemm": bf16,
         "torch_compile_backend": "aot_eager" if quick else "inductor",
         "tf32": "off in both (set explicitly)" if device == "cuda" else "not applicable on CPU",
     }
@@ -489,9 +489,9 @@ def run(quick: bool, device: str, threads: int, workers: list[dict] | None = Non
     # and a machine without TensorFlow (the GPU check's) none at all.
     has_tf = importlib.util.find_spec("tensorflow") is not None
     tf_rows = has_tf and (device == "cpu" or not tensorflow_cpu_build())
-    settings = {**settings_for(quick, device, threads, cpu["bf16_hardware"]), "tf_rows": tf_rows, **overrides}
     # bf16 GEMM rows where the CPU has bf16 units; on a GPU, the fp32 rows only.
     bf16 = cpu["bf16_hardware"] and device == "cpu"
+    settings = {**settings_for(quick, device, threads, bf16), "tf_rows": tf_rows, **overrides}
     workers = workers if workers is not None else plan(threads, quick, bf16, device, tf_rows)
     gpu = provenance.gpu_description() if device == "cuda" else None
     groups = groups_of(workers)
