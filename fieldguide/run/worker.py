@@ -131,6 +131,7 @@ def _watch(expected):
     class Watch:
         def __init__(self):
             self.found, self.script, self.mode, self.entered, self.log_at = [], None, None, None, 0
+            self.tf_logging = False  # the placement log is read back only once TensorFlow writes one
 
         def line(self):
             """The deepest line of the reading's own code on the stack (the download or a saved file)."""
@@ -176,6 +177,7 @@ def _watch(expected):
             import tensorflow as tf
 
             tf.debugging.set_log_device_placement(True)
+            self.tf_logging = True
 
         @contextlib.contextmanager
         def block(self, script):
@@ -195,7 +197,7 @@ def _watch(expected):
                 self.script = None
                 sys.stderr.flush()
                 text = ""
-                if self.log_at is not None:
+                if self.log_at is not None and self.tf_logging:
                     with open("/proc/self/fd/2", "rb") as log:
                         log.seek(self.log_at)
                         text = log.read().decode("utf-8", "replace")
