@@ -9,6 +9,9 @@ What a run alone executes: every top-level statement except the docstring, `from
 `if __name__ == "__main__" and sys.argv...` blocks, which only a child process started with those
 arguments enters (the page starts them itself). An import of a sibling file outside the sections is
 allowed when that sibling's sections ran earlier on the same page: the page has its names already.
+A line the page does not include may instead be matched by a line of the same text that the page
+runs at that point (linear_tf.py's data lines are linear_torch.py's, shown once on the page): the
+page ran the same statement in the same order.
 """
 
 from __future__ import annotations
@@ -61,6 +64,19 @@ def _code_lines(node: ast.stmt, lines: list[str]) -> list[int]:
     ]
 
 
+def _texts(order: dict[tuple[Path, int], int]) -> list[str]:
+    """The text of each line the page runs, by its position in page order."""
+    texts = [""] * len(order)
+    for (path, lineno), position in order.items():
+        texts[position] = _file_lines(path)[lineno - 1]
+    return texts
+
+
+@cache
+def _file_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split("\n")
+
+
 def _sibling(node: ast.stmt, path: Path) -> Path | None:
     if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
         candidate = path.parent / (node.module.split(".")[0] + ".py")
@@ -92,20 +108,24 @@ def coverage(path: Path, docs: Path = DOCS) -> Coverage:
     if not statements:
         return Coverage(None, "no statements a page could run")
     first = statements[0].lineno
-    page = next((p for p, order in pages.items() if (path, first) in order), None)
+    wanted = [k for node in statements for k in _code_lines(node, lines)]
+    page = next((p for p, order in pages.items() if any((path, k) in order for k in wanted)), None)
     if page is None:
         return Coverage(None, f"line {first} is on no page")
     order = pages[page]
+    texts = _texts(order)
     previous = -1
     for node in statements:
         for k in _code_lines(node, lines):
             position = order.get((path, k))
             if position is None:
+                position = next((n for n in range(previous + 1, len(texts)) if texts[n] == lines[k - 1]), None)
+            if position is None:
                 return Coverage(None, f"line {k} is not shown on {page.relative_to(docs.parent)}")
             if position <= previous:
                 return Coverage(None, f"line {k} runs on {page.relative_to(docs.parent)} before the lines above it")
             previous = position
-    start = order[(path, first)]
+    start = min(order.get((path, k), len(texts)) for k in wanted)
     for lineno, sibling in siblings:
         ran_before = [pos for (p, _), pos in order.items() if p == sibling.resolve() and pos < start]
         if not ran_before:

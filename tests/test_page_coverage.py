@@ -87,3 +87,29 @@ def test_an_import_of_a_sibling_the_page_never_ran_is_refused(tmp_path):
     found = check(tmp_path, ("one",), ("two",), snippet=importing)
     assert found.page is None
     assert found.reason == "line 2 imports helper.py, which cover.md does not run earlier"
+
+
+TWIN = "# --8<-- [start:same]\nprint('only when run alone')\n# --8<-- [end:same]\n"
+
+
+@pytest.mark.parametrize(
+    ("twin", "where", "reason"),
+    [
+        (TWIN, "after", ""),
+        (TWIN.replace("alone", "alone!"), "after", "line 17 is not shown on docs/cover.md"),
+        (TWIN, "before", "line 17 is not shown on docs/cover.md"),
+    ],
+    ids=["same-text-after", "other-text", "same-text-earlier"],
+)
+def test_a_line_left_out_is_covered_only_by_the_same_text_run_at_that_point(tmp_path, twin, where, reason):
+    (tmp_path / "snippets" / "cover").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "snippets" / "cover" / "twin.py").write_text(twin, encoding="utf-8")
+    check(tmp_path, ("one",), ("two",), snippet=SNIPPET + "print('only when run alone')\n")
+    page = tmp_path / "docs" / "cover.md"
+    fence = '```python\n--8<-- "snippets/cover/twin.py:same"\n```\n'
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + fence if where == "after" else fence + text, encoding="utf-8")
+    page_lines.cache_clear()
+    found = coverage(tmp_path / "snippets" / "cover" / "probe.py", tmp_path / "docs")
+    assert (found.page is not None) == (not reason), found.reason
+    assert found.reason == reason

@@ -1,5 +1,15 @@
 """The same MLP digit classifier in TensorFlow: Keras fit, then the loop fit runs."""
 
+import os
+
+# As on the page's first TensorFlow block, so that this file also runs alone.
+import tensorflow as tf
+
+# DOCS_DEVICE=cuda asks for the GPU; tensorflow-cpu (beside CUDA torch) has none.
+gpu_asked = os.environ.get("DOCS_DEVICE", "cpu") == "cuda"
+has_gpu = bool(tf.config.list_physical_devices("GPU"))
+tf_device = "/GPU:0" if gpu_asked and has_gpu else "/CPU:0"
+
 # --8<-- [start:data]
 import numpy as np
 from sklearn.datasets import load_digits
@@ -11,16 +21,6 @@ x_train, x_test, y_train, y_test = train_test_split(
     x, digits.target, test_size=0.2, random_state=0
 )
 # --8<-- [end:data]
-
-import os
-
-# As on the page's first TensorFlow block, so that this file also runs alone.
-import tensorflow as tf
-
-# DOCS_DEVICE=cuda asks for the GPU; tensorflow-cpu (beside CUDA torch) has none.
-gpu_asked = os.environ.get("DOCS_DEVICE", "cpu") == "cuda"
-has_gpu = bool(tf.config.list_physical_devices("GPU"))
-tf_device = "/GPU:0" if gpu_asked and has_gpu else "/CPU:0"
 
 # --8<-- [start:model]
 import keras

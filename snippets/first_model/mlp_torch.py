@@ -1,5 +1,12 @@
 """An MLP digit classifier in PyTorch, and what the articles' extra softmax costs."""
 
+import os
+
+import torch
+
+# As on the page's first PyTorch block, so that this file also runs alone.
+device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
+
 # --8<-- [start:data]
 import numpy as np
 from sklearn.datasets import load_digits
@@ -11,13 +18,6 @@ x_train, x_test, y_train, y_test = train_test_split(
     x, digits.target, test_size=0.2, random_state=0
 )
 # --8<-- [end:data]
-
-import os
-
-import torch
-
-# As on the page's first PyTorch block, so that this file also runs alone.
-device = torch.device(os.environ.get("DOCS_DEVICE", "cpu"))
 
 # --8<-- [start:model]
 from torch import nn
