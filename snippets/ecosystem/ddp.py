@@ -44,9 +44,7 @@ def train(model, x, y, before_step=lambda step: None):
 if __name__ == "__main__":
     torch.set_num_threads(1)  # the workers share the machine's cores
     # torchrun gives each worker RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT.
-    # A lost peer fails a collective after 120 s instead of hanging it; a slow one
-    # (a loaded machine) is waited for.
-    dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=120))
+    dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=30))
     rank, world_size = dist.get_rank(), dist.get_world_size()
     # DDP broadcasts rank 0's initial weights, then averages the gradients of every step
     model = DistributedDataParallel(make_model())
