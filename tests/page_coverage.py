@@ -114,7 +114,7 @@ def coverage(path: Path, docs: Path = DOCS) -> Coverage:
         return Coverage(None, f"line {first} is on no page")
     order = pages[page]
     texts = _texts(order)
-    previous = -1
+    previous, start = -1, None
     for node in statements:
         for k in _code_lines(node, lines):
             position = order.get((path, k))
@@ -125,7 +125,7 @@ def coverage(path: Path, docs: Path = DOCS) -> Coverage:
             if position <= previous:
                 return Coverage(None, f"line {k} runs on {page.relative_to(docs.parent)} before the lines above it")
             previous = position
-    start = min(order.get((path, k), len(texts)) for k in wanted)
+            start = position if start is None else start
     for lineno, sibling in siblings:
         ran_before = [pos for (p, _), pos in order.items() if p == sibling.resolve() and pos < start]
         if not ran_before:
