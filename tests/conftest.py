@@ -5,14 +5,6 @@ import os
 import pytest
 
 
-def pytest_collection_modifyitems(items):
-    """The longest files first, the rest in their order (tests_support.LONGEST_FIRST says why)."""
-    from tests_support import LONGEST_FIRST
-
-    rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The strict build of this checkout, notebooks not executed, made once per test session: under pytest-xdist the

@@ -41,10 +41,3 @@ def test_a_log_without_durations_is_refused(tmp_path):
     done = run_python("-m", "fieldguide", "shares", str(log))
     assert done.returncode == 1
     assert "no --durations=0 lines found" in done.stderr
-
-
-def test_the_files_started_first_exist_once_each():
-    from tests_support import LONGEST_FIRST, ROOT
-
-    assert len(set(LONGEST_FIRST)) == len(LONGEST_FIRST)
-    assert [name for name in LONGEST_FIRST if not (ROOT / name).is_file()] == []

@@ -24,27 +24,6 @@ PROJECT_PARTS = [
 ]
 
 
-# The files that take longest start first. pytest-xdist hands whole files (--dist loadfile) to its
-# workers in collection order (the Makefile turns off its own order, most tests first): that order left
-# the notebooks' and the browser's files, few tests but minutes of work, to run alone at the end of
-# the suite while the other worker sat idle. Longest first by `--durations` on 2026-12-06; an
-# unlisted file keeps its place after these, so a stale list costs time, never a test.
-LONGEST_FIRST = [
-    "tests/test_use_cases.py",
-    "docs/ecosystem.md",
-    "tests/test_browser.py",
-    "tests/test_faults.py",
-    "docs/interop.md",
-    "tests/test_bench.py",
-    "tests/test_deployment.py",
-    "docs/first-model.md",
-    "docs/training.md",
-    "docs/porting.md",
-    "docs/deployment.md",
-    "docs/graphs.md",
-]
-
-
 def copy_project(dest: Path) -> Path:
     project = dest / "project"
     project.mkdir(parents=True)
