@@ -91,9 +91,9 @@ def _specs() -> dict[str, str]:
 
 # Cached: a build asks for each reading's line several times (the script, the notebook, the box).
 @cache
-def install_line(source: str, strict: bool = False, local: frozenset[str] = frozenset()) -> str:
-    """`pip install ...` with the pinned version of every package the code imports, `local`
-    modules (files saved beside it) left out.
+def install_specs(source: str, strict: bool = False, local: frozenset[str] = frozenset()) -> list[str]:
+    """The pinned spec (`name==version`) of every package the code imports, `local` modules
+    (files saved beside it) left out: what its `pip install` line names.
 
     A module no pin provides is left out (the program fails on it when it runs), or with
     `strict` raises, naming it.
@@ -115,7 +115,7 @@ def install_line(source: str, strict: bool = False, local: frozenset[str] = froz
                 continue
             if spec not in wanted:
                 wanted.append(spec)
-    return "pip install " + " ".join(wanted) if wanted else ""
+    return wanted
 
 
 # The oldest Linux driver each CUDA major runs on (minor-version compatibility), from NVIDIA's

@@ -32,7 +32,7 @@ from fieldguide import pins
 from fieldguide.measure.drift import index_env
 from fieldguide.measure.gpu_resolve import requires
 from fieldguide.pages.blocks import relative
-from fieldguide.pages.readings import block_spans, page_readings, reading_install, script
+from fieldguide.pages.readings import block_spans, page_readings, reading_specs, script
 from fieldguide.project import ROOT
 
 DEFAULT = ROOT / "build" / "gpu-run"
@@ -49,8 +49,9 @@ PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x8
 
 def needs(reading) -> list[str]:
     """The distributions a reading's install line names beyond torch (the GPU machine's own)."""
-    line = reading_install(reading).removeprefix("pip install ")
-    return sorted(canonicalize_name(spec.split("==")[0]) for spec in line.split() if not spec.startswith("torch=="))
+    return sorted(
+        canonicalize_name(spec.split("==")[0]) for spec in reading_specs(reading) if not spec.startswith("torch==")
+    )
 
 
 def closure(names: list[str]) -> list[str]:

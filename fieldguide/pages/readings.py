@@ -23,7 +23,7 @@ from pathlib import Path
 
 from fieldguide.pages.blocks import PythonBlock, page_blocks, relative
 from fieldguide.pages.outputs import DocsBlockError
-from fieldguide.pins import install_line
+from fieldguide.pins import install_specs
 
 READINGS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "page": "whole-page"}
 TAB_LABELS = {"PyTorch": "pytorch", "TensorFlow": "tensorflow"}
@@ -127,11 +127,17 @@ def page_readings(page: Path) -> tuple[Reading, ...]:
     return _page_readings(page, page.stat().st_mtime)
 
 
-def reading_install(reading: Reading, strict: bool = False) -> str:
-    """The install line of a reading; the files it saves beside itself are its own modules."""
+def reading_specs(reading: Reading, strict: bool = False) -> list[str]:
+    """The pinned packages a reading imports; the files it saves beside itself are its own modules."""
     local = frozenset(Path(name).stem for name in reading.saved_files)
     sources = [reading_source(reading), *reading.saved_files.values()]
-    return install_line("\n".join(sources), strict=strict, local=local)
+    return install_specs("\n".join(sources), strict=strict, local=local)
+
+
+def reading_install(reading: Reading, strict: bool = False) -> str:
+    """The install line of a reading."""
+    specs = reading_specs(reading, strict)
+    return "pip install " + " ".join(specs) if specs else ""
 
 
 def header(reading: Reading) -> str:

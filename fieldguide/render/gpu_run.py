@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from fieldguide.project import ROOT
+from fieldguide.render.bench_report import mib
 
 DATA = ROOT / "docs" / "data" / "gpu-run.json"
 PAGES = (ROOT / "docs" / "index.md", ROOT / "docs" / "performance.md")
@@ -77,8 +78,7 @@ def render(report: dict | None) -> str:
     if report.get("bench", {}).get("rows"):
         out += ["", "| GEMM, fp32, PyTorch on the GPU | GFLOP/s | allocator peak, MiB |", "|---:|---:|---:|"]
         for r in report["bench"]["rows"]:
-            peak = "n/a" if r["device_peak_mib"] is None else f"{r['device_peak_mib']:.0f}"
-            out.append(f"| n = {r['n']} | {r['gflops']:.0f} | {peak} |")
+            out.append(f"| n = {r['n']} | {r['gflops']:.0f} | {mib(r['device_peak_mib'])} |")
         out += ["", f"From the benchmark's quick GPU rows in the same run (`{report['bench']['command']}`)."]
     return "\n".join(out) + "\n"
 
